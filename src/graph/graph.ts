@@ -1,0 +1,199 @@
+/**
+ * The graph of the cluster that the input describes. It is built once per run: indexes by identity, by
+ * kind and by namespace, and pod templates indexed by label, so that a rule's question ("which pods does
+ * this selector pick?") costs a few lookups instead of a scan. Derived facts (a Service's endpoints, a
+ * workload's mesh state) are computed on first use and memoised with `memo`.
+ */
+import { groupKindKey, podTemplatePath } from '../load/kinds.js';
+import { getIn, isObject, str, type JsonObject, type Path, type Resource } from '../load/types.js';
+import { labelsOf, RUNTIME_LABEL_KEYS, selectorMatches, type Labels, type Selector } from './labels.js';
+
+/** A pod as a workload will create it: the template's labels and spec, and the object that owns it. */
+export interface PodTemplate {
+  readonly owner: Resource;
+  readonly namespace: string;
+  /** Path from the owner's root to the template (`[]` for a Pod). */
+  readonly path: Path;
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  readonly spec: JsonObject;
+}
+
+export interface GraphOptions {
+  readonly defaultNamespace: string;
+}
+
+/** Group-kind keys read by rules; `workloads` stands for every kind that carries a pod template. */
+export type KindKey = string;
+export const WORKLOADS: KindKey = 'workloads';
+
+export class Graph {
+  readonly resources: readonly Resource[];
+  readonly defaultNamespace: string;
+  readonly podTemplates: readonly PodTemplate[];
+  /** When set (by the rule tester), every kind a query touches is recorded here. */
+  readLog: Set<KindKey> | undefined;
+
+  private readonly byKind = new Map<string, Resource[]>();
+  private readonly byIdentity = new Map<string, Resource[]>();
+  private readonly byNsKind = new Map<string, Resource[]>();
+  private readonly templatesByNs = new Map<string, PodTemplate[]>();
+  private readonly templateByOwner = new Map<number, PodTemplate>();
+  /** namespace → label key → label value → templates */
+  private readonly labelIndex = new Map<string, Map<string, Map<string, PodTemplate[]>>>();
+  private readonly memos = new Map<string, unknown>();
+  private readonly namespaceSet = new Set<string>();
+
+  constructor(resources: readonly Resource[], options: GraphOptions) {
+    this.resources = resources;
+    this.defaultNamespace = options.defaultNamespace;
+    const templates: PodTemplate[] = [];
+    for (const r of resources) {
+      const gk = groupKindKey(r.group, r.kind);
+      push(this.byKind, gk, r);
+      push(this.byIdentity, identityKey(r.group, r.kind, r.namespace, r.name), r);
+      if (r.namespace !== undefined) {
+        push(this.byNsKind, `${r.namespace}|${gk}`, r);
+        this.namespaceSet.add(r.namespace);
+      }
+      if (r.group === '' && r.kind === 'Namespace') this.namespaceSet.add(r.name);
+      const t = templateOf(r);
+      if (t) {
+        templates.push(t);
+        this.templateByOwner.set(r.id, t);
+        push(this.templatesByNs, t.namespace, t);
+        let byKey = this.labelIndex.get(t.namespace);
+        if (!byKey) this.labelIndex.set(t.namespace, (byKey = new Map()));
+        for (const [k, v] of Object.entries(t.labels)) {
+          let byValue = byKey.get(k);
+          if (!byValue) byKey.set(k, (byValue = new Map()));
+          push(byValue, v, t);
+        }
+      }
+    }
+    this.podTemplates = templates;
+  }
+
+  private note(key: KindKey): void {
+    this.readLog?.add(key);
+  }
+
+  /** All objects of one API group and kind. */
+  ofKind(group: string, kind: string): readonly Resource[] {
+    const gk = groupKindKey(group, kind);
+    this.note(gk);
+    return this.byKind.get(gk) ?? EMPTY;
+  }
+
+  /** Objects of one group and kind in one namespace. */
+  inNamespace(namespace: string, group: string, kind: string): readonly Resource[] {
+    const gk = groupKindKey(group, kind);
+    this.note(gk);
+    return this.byNsKind.get(`${namespace}|${gk}`) ?? EMPTY;
+  }
+
+  /** The object with this identity (the first, when the input declares it twice). */
+  find(group: string, kind: string, namespace: string | undefined, name: string): Resource | undefined {
+    this.note(groupKindKey(group, kind));
+    return this.byIdentity.get(identityKey(group, kind, namespace, name))?.[0];
+  }
+
+  /** Every object sharing one identity; more than one is a duplicate. */
+  sameIdentity(r: Resource): readonly Resource[] {
+    return this.byIdentity.get(identityKey(r.group, r.kind, r.namespace, r.name)) ?? EMPTY;
+  }
+
+  /** Groups and kinds present in the input. */
+  kinds(): IterableIterator<string> {
+    return this.byKind.keys();
+  }
+
+  /** Namespaces named anywhere in the input (as an object's namespace or as a Namespace object). */
+  namespaces(): ReadonlySet<string> {
+    return this.namespaceSet;
+  }
+
+  templates(): readonly PodTemplate[] {
+    this.note(WORKLOADS);
+    return this.podTemplates;
+  }
+
+  templatesIn(namespace: string): readonly PodTemplate[] {
+    this.note(WORKLOADS);
+    return this.templatesByNs.get(namespace) ?? EMPTY;
+  }
+
+  templateOf(owner: Resource): PodTemplate | undefined {
+    this.note(WORKLOADS);
+    return this.templateByOwner.get(owner.id);
+  }
+
+  /** Pod templates in `namespace` that `sel` selects. Uses the label index for `In` requirements. */
+  select(namespace: string, sel: Selector): PodTemplate[] {
+    this.note(WORKLOADS);
+    if (sel.kind === 'nothing') return [];
+    const all = this.templatesByNs.get(namespace) ?? EMPTY;
+    if (sel.kind === 'everything') return [...all];
+    let candidates: readonly PodTemplate[] | undefined;
+    const byKey = this.labelIndex.get(namespace);
+    for (const r of sel.requirements) {
+      if (r.op !== 'In' || RUNTIME_LABEL_KEYS.has(r.key)) continue;
+      const byValue = byKey?.get(r.key);
+      let n = 0;
+      const lists: PodTemplate[][] = [];
+      for (const v of r.values) {
+        const l = byValue?.get(v);
+        if (l) {
+          lists.push(l);
+          n += l.length;
+        }
+      }
+      if (n === 0) return [];
+      if (!candidates || n < candidates.length) candidates = lists.length === 1 ? lists[0]! : lists.flat();
+    }
+    return (candidates ?? all).filter((t) => selectorMatches(sel, t.labels));
+  }
+
+  /** Compute a derived fact once per graph. Keys are namespaced by the caller (`service:<id>`). */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const v = compute();
+    this.memos.set(key, v);
+    return v;
+  }
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+export function identityKey(group: string, kind: string, namespace: string | undefined, name: string): string {
+  return `${groupKindKey(group, kind)}|${namespace ?? ''}|${name}`;
+}
+
+/** A workload's pod template, found by its kind, or by shape for custom kinds (Argo Rollouts and the like). */
+function templateOf(r: Resource): PodTemplate | undefined {
+  if (r.namespace === undefined) return undefined;
+  let path = podTemplatePath(r.group, r.kind);
+  if (path === undefined) {
+    if (r.known) return undefined;
+    if (!Array.isArray(getIn(r.obj, ['spec', 'template', 'spec', 'containers']))) return undefined;
+    path = ['spec', 'template'];
+  }
+  const tpl = path.length ? getIn(r.obj, path) : r.obj;
+  if (!isObject(tpl)) return undefined;
+  const meta = isObject(tpl.metadata) ? tpl.metadata : {};
+  const spec = isObject(tpl.spec) ? tpl.spec : {};
+  return { owner: r, namespace: r.namespace, path, labels: labelsOf(meta.labels), annotations: labelsOf(meta.annotations), spec };
+}
+
+/** `name.namespace` style display used in messages. */
+export function describeObject(r: Resource): string {
+  return r.namespace !== undefined ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
+}
+
+export { str };

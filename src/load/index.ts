@@ -1,0 +1,255 @@
+/**
+ * Inputs → Resource[]. Every file the run touches is accounted for: its objects become Resources, its
+ * problems become findings of the `input` rules, and documents that are not Kubernetes objects are counted.
+ */
+import { promises as fs } from 'node:fs';
+import { describeFsError, discoverFiles, displayPath } from './discover.js';
+import { builtinKind, groupKindKey, splitApiVersion } from './kinds.js';
+import { parseText, type ParsedDoc } from './parse.js';
+import {
+  isObject,
+  str,
+  type FileAccount,
+  type InputError,
+  type JsonObject,
+  type LoadProblem,
+  type LoadResult,
+  type Path,
+  type Resource,
+  type SourceFile,
+  type SourceRef,
+} from './types.js';
+
+export interface LoadOptions {
+  readonly paths: readonly string[];
+  readonly cwd: string;
+  readonly defaultNamespace: string;
+  readonly ignore: readonly string[];
+  readonly gitignore: boolean;
+  /** Text for the path `-`. */
+  readonly stdin?: string;
+  readonly stdinName: string;
+  /** Files larger than this are reported, not parsed. */
+  readonly maxFileBytes: number;
+  /** Extra in-memory inputs (tests, editor buffers, rendered kustomize/helm output). */
+  readonly texts?: readonly { path: string; text: string }[];
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+interface RawObject {
+  readonly obj: JsonObject;
+  readonly source: SourceRef;
+}
+
+export async function loadInputs(options: LoadOptions): Promise<LoadResult> {
+  const problems: LoadProblem[] = [];
+  const accounting: FileAccount[] = [];
+  const inputErrors: InputError[] = [];
+  const files: SourceFile[] = [];
+  const raws: RawObject[] = [];
+
+  const fsPaths = options.paths.filter((p) => p !== '-');
+  const discovered = fsPaths.length
+    ? await discoverFiles(fsPaths, { cwd: options.cwd, ignore: options.ignore, gitignore: options.gitignore })
+    : { files: [], errors: [] };
+  inputErrors.push(...discovered.errors);
+
+  const texts: { path: string; absPath?: string; text: string }[] = [];
+  const reads = await readAll(discovered.files, options.maxFileBytes);
+  for (const r of reads) {
+    const shown = displayPath(r.abs, options.cwd);
+    if ('text' in r) texts.push({ path: shown, absPath: r.abs, text: r.text });
+    else {
+      const file: SourceFile = { path: shown, absPath: r.abs, text: '', format: formatOf(shown) };
+      files.push(file);
+      problems.push({ ruleId: 'manifest-parse-error', file, message: r.error });
+      accounting.push({ path: shown, documents: 0, objects: 0, status: 'error', note: r.error });
+    }
+  }
+  if (options.paths.includes('-')) texts.push({ path: options.stdinName, text: stripBom(options.stdin ?? '') });
+  for (const t of options.texts ?? []) texts.push({ path: t.path, text: stripBom(t.text) });
+
+  for (const t of texts) {
+    const file: SourceFile = { path: t.path, absPath: t.absPath, text: t.text, format: formatOf(t.path, t.text) };
+    files.push(file);
+    accounting.push(loadFile(file, raws, problems));
+  }
+
+  const resources = buildResources(raws, options.defaultNamespace, problems);
+  return { files, resources, problems, inputErrors, accounting };
+}
+
+type ReadOutcome = { abs: string; text: string } | { abs: string; error: string };
+
+/** Read with bounded concurrency; refuse binaries and oversized files with a message, never a throw. */
+async function readAll(paths: readonly string[], maxBytes: number): Promise<ReadOutcome[]> {
+  const out: ReadOutcome[] = new Array(paths.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    for (let i = next++; i < paths.length; i = next++) out[i] = await readOne(paths[i]!, maxBytes);
+  }
+  await Promise.all(Array.from({ length: Math.min(32, paths.length) }, worker));
+  return out;
+}
+
+async function readOne(abs: string, maxBytes: number): Promise<ReadOutcome> {
+  try {
+    const stat = await fs.stat(abs);
+    if (stat.size > maxBytes) {
+      return { abs, error: `file is ${stat.size} bytes, over the limit of ${maxBytes} bytes (--max-file-size); not parsed` };
+    }
+    const buf = await fs.readFile(abs);
+    const nul = buf.indexOf(0, 0);
+    if (nul !== -1 && nul < 8192) return { abs, error: `binary file (NUL byte at offset ${nul}); not parsed` };
+    return { abs, text: stripBom(buf.toString('utf8')) };
+  } catch (e) {
+    return { abs, error: `cannot read file: ${describeFsError(e, 'read failed')}` };
+  }
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function formatOf(p: string, text?: string): 'yaml' | 'json' {
+  if (/\.json$/i.test(p)) return 'json';
+  if (text !== undefined && p === '<stdin>' && /^\s*[{[]/.test(text)) return 'yaml';
+  return 'yaml';
+}
+
+function loadFile(file: SourceFile, raws: RawObject[], problems: LoadProblem[]): FileAccount {
+  if (file.text.trim() === '') return { path: file.path, documents: 0, objects: 0, status: 'empty', note: 'empty file' };
+  const outcome = parseText(file.text, file.format);
+  if (outcome.fileError) {
+    problems.push({ ruleId: 'manifest-parse-error', file, message: outcome.fileError.message, line: outcome.fileError.line, column: outcome.fileError.column });
+    return { path: file.path, documents: 0, objects: 0, status: 'error', note: outcome.fileError.message };
+  }
+  let documents = 0;
+  let objects = 0;
+  let skipped = 0;
+  let errors = 0;
+  for (const doc of outcome.docs) {
+    if (doc.error) {
+      errors++;
+      documents++;
+      problems.push({ ruleId: 'manifest-parse-error', file, message: doc.error.message, line: doc.error.line, column: doc.error.column });
+      continue;
+    }
+    if (doc.value === null || doc.value === undefined) continue;
+    documents++;
+    const before = raws.length;
+    skipped += collectObjects(file, doc, raws, problems);
+    objects += raws.length - before;
+  }
+  const status: FileAccount['status'] = errors ? 'error' : documents === 0 ? 'empty' : 'ok';
+  const notes: string[] = [];
+  if (skipped) notes.push(`${skipped} document(s) without apiVersion and kind skipped`);
+  if (errors) notes.push(`${errors} document(s) did not parse`);
+  return { path: file.path, documents, objects, status, note: notes.length ? notes.join('; ') : undefined };
+}
+
+/** Returns how many documents were not Kubernetes objects (counted, not reported). */
+function collectObjects(file: SourceFile, doc: ParsedDoc, raws: RawObject[], problems: LoadProblem[]): number {
+  const value = doc.value;
+  const source: SourceRef = { file, docIndex: doc.index, prefix: [], ...(doc.origin ? { origin: doc.origin } : {}) };
+  if (!isObject(value)) {
+    problems.push({
+      ruleId: 'manifest-invalid',
+      file,
+      message: `document is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a Kubernetes object`,
+      at: { source, path: [] },
+    });
+    return 0;
+  }
+  const kind = str(value.kind);
+  const apiVersion = str(value.apiVersion);
+  if (kind === undefined && apiVersion === undefined) return 1;
+  if (kind !== undefined && /List$/.test(kind) && Array.isArray(value.items)) {
+    value.items.forEach((item, i) => {
+      const itemSource: SourceRef = { ...source, prefix: ['items', i] };
+      if (isObject(item)) addObject(item, itemSource, raws, problems);
+      else problems.push({ ruleId: 'manifest-invalid', file, message: `item ${i} of the ${kind} is not an object`, at: { source: itemSource, path: [] } });
+    });
+    return 0;
+  }
+  addObject(value, source, raws, problems);
+  return 0;
+}
+
+function addObject(obj: JsonObject, source: SourceRef, raws: RawObject[], problems: LoadProblem[]): void {
+  const missing: string[] = [];
+  if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '') missing.push('apiVersion');
+  if (typeof obj.kind !== 'string' || obj.kind === '') missing.push('kind');
+  if (missing.length) {
+    const present = missing.length === 1 ? (missing[0] === 'kind' ? 'apiVersion' : 'kind') : undefined;
+    problems.push({
+      ruleId: 'manifest-invalid',
+      file: source.file,
+      message: `object has no ${missing.join(' and ')}${present ? ` (it has ${present})` : ''}; it cannot be identified`,
+      at: { source, path: present ? [present] : [] },
+    });
+    return;
+  }
+  raws.push({ obj, source });
+}
+
+/** Learn scope from CRDs in the input, then give every object its identity and effective namespace. */
+function buildResources(raws: readonly RawObject[], defaultNamespace: string, problems: LoadProblem[]): Resource[] {
+  const crdScope = new Map<string, boolean>();
+  for (const { obj } of raws) {
+    if (obj.kind !== 'CustomResourceDefinition') continue;
+    const spec = obj.spec;
+    if (!isObject(spec) || !isObject(spec.names)) continue;
+    const group = str(spec.group);
+    const kind = str(spec.names.kind);
+    if (group !== undefined && kind !== undefined) crdScope.set(groupKindKey(group, kind), spec.scope !== 'Cluster');
+  }
+  const out: Resource[] = [];
+  for (const { obj, source } of raws) {
+    const apiVersion = obj.apiVersion as string;
+    const kind = obj.kind as string;
+    const { group, version } = splitApiVersion(apiVersion);
+    const builtin = builtinKind(group, kind);
+    const fromCrd = crdScope.get(groupKindKey(group, kind));
+    const namespaced = builtin ? builtin.namespaced : fromCrd ?? true;
+    const metadata = isObject(obj.metadata) ? obj.metadata : undefined;
+    const givenNs = str(metadata?.namespace);
+    let name = str(metadata?.name);
+    if (name === undefined || name === '') {
+      const generate = str(metadata?.generateName);
+      if (generate) name = `${generate}*`;
+      else {
+        problems.push({
+          ruleId: 'manifest-invalid',
+          file: source.file,
+          message: `${kind} has no metadata.name`,
+          at: { source, path: metadata ? ['metadata'] : [] },
+          object: { kind, name: '' },
+        });
+        name = '';
+      }
+    }
+    out.push({
+      id: out.length,
+      apiVersion,
+      group,
+      version,
+      kind,
+      name,
+      namespace: namespaced ? givenNs || defaultNamespace : undefined,
+      namespaceDefaulted: namespaced && !givenNs,
+      known: builtin !== undefined || fromCrd !== undefined,
+      obj,
+      source,
+    });
+  }
+  return out;
+}
+
+/** For callers that build a SourceRef path relative to the object. */
+export function objectPath(source: SourceRef, path: Path): Path {
+  return source.prefix.length ? [...source.prefix, ...path] : path;
+}
+
+export { displayPath } from './discover.js';

@@ -1,0 +1,149 @@
+/**
+ * Text → documents. Parsing decides meshlint's speed, so the common case (plain YAML without anchors) goes
+ * through js-yaml, which is several times faster than composing documents with `yaml`. Anything unusual
+ * (anchors and aliases, unknown tags, a syntax error) goes through `yaml`, which bounds alias expansion and
+ * keeps going past a broken document so that the file's other documents are still linted. Positions are
+ * not kept here: the reporter recovers them lazily from the `yaml` CST for the few objects with findings.
+ */
+import jsyaml from 'js-yaml';
+import { parseAllDocuments, LineCounter } from 'yaml';
+import type { JsonValue } from './types.js';
+
+export interface ParsedDoc {
+  readonly index: number;
+  /** `undefined` for a document that failed to parse. */
+  readonly value: JsonValue | undefined;
+  readonly error?: { message: string; line: number; column: number };
+  /** Helm's `# Source: <chart path>` comment heading this document, when present. */
+  readonly origin?: string;
+}
+
+export interface ParseOutcome {
+  readonly docs: ParsedDoc[];
+  /** An error that concerns the file as a whole. */
+  readonly fileError?: { message: string; line: number; column: number };
+}
+
+/** Aliases multiply data; a document may use this many before it is rejected as an alias bomb. */
+const MAX_ALIASES = 100;
+
+// Anchors (`&a`) and aliases (`*a`) after a separator; a false positive only costs the slower parser.
+const MAYBE_ALIAS = /(?:^|[\s[\]{},:?-])[&*][^\s,[\]{}]/;
+
+export function parseText(text: string, format: 'yaml' | 'json'): ParseOutcome {
+  if (format === 'json') return parseJson(text);
+  const origins = text.includes('# Source:') ? helmOrigins(text) : undefined;
+  if (!MAYBE_ALIAS.test(text)) {
+    try {
+      const values = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }) as JsonValue[];
+      return { docs: values.map((value, index) => withOrigin({ index, value }, origins)) };
+    } catch {
+      // fall through: the careful parser reports the error per document and keeps the other documents
+    }
+  }
+  return parseCarefully(text, origins);
+}
+
+function withOrigin(doc: ParsedDoc, origins: Map<number, string> | undefined): ParsedDoc {
+  const origin = origins?.get(doc.index);
+  return origin === undefined ? doc : { ...doc, origin };
+}
+
+function parseCarefully(text: string, origins: Map<number, string> | undefined): ParseOutcome {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, {
+    lineCounter,
+    merge: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+  });
+  const list = Array.isArray(documents) ? documents : [];
+  if (!Array.isArray(documents)) {
+    // `yaml` returns an EmptyStream for input without documents.
+    return { docs: [] };
+  }
+  const docs: ParsedDoc[] = [];
+  list.forEach((doc, index) => {
+    const err = doc.errors[0];
+    if (err) {
+      const pos = lineCounter.linePos(err.pos[0]);
+      docs.push(withOrigin({ index, value: undefined, error: { message: cleanMessage(err.message), line: pos.line, column: pos.col } }, origins));
+      return;
+    }
+    try {
+      const value = doc.toJS({ maxAliasCount: MAX_ALIASES }) as JsonValue;
+      docs.push(withOrigin({ index, value: value ?? null }, origins));
+    } catch (e) {
+      const start = doc.contents?.range?.[0] ?? 0;
+      const pos = lineCounter.linePos(start);
+      const msg = e instanceof Error ? e.message : String(e);
+      docs.push(withOrigin({ index, value: undefined, error: { message: cleanMessage(msg), line: pos.line, column: pos.col } }, origins));
+    }
+  });
+  return { docs };
+}
+
+function cleanMessage(message: string): string {
+  // `yaml` sometimes appends a position or a code excerpt; the reporter prints its own position.
+  const first = message.split('\n')[0] ?? message;
+  return first.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+function parseJson(text: string): ParseOutcome {
+  try {
+    const value = JSON.parse(text) as JsonValue;
+    return { docs: [{ index: 0, value }] };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const { line, column } = jsonErrorPosition(text, message);
+    return { docs: [], fileError: { message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, line, column } };
+  }
+}
+
+function jsonErrorPosition(text: string, message: string): { line: number; column: number } {
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
+  const pos = /position (\d+)/.exec(message);
+  const offset = pos ? Number(pos[1]) : text.length;
+  return offsetToLineColumn(text, offset);
+}
+
+export function offsetToLineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/**
+ * Map document index → chart path for `helm template` output. A `---` at column 0 starts a new document;
+ * content before the first marker forms document 0 (as both YAML parsers count it).
+ */
+export function helmOrigins(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  let doc = 0;
+  let docHasContent = false;
+  let seenMarker = false;
+  let pos = 0;
+  while (pos <= text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl === -1) nl = text.length;
+    const line = text.slice(pos, nl);
+    if (line.startsWith('---') && (line.length === 3 || line[3] === ' ' || line[3] === '\t' || line[3] === '\r')) {
+      if (seenMarker || docHasContent) doc++;
+      seenMarker = true;
+      docHasContent = false;
+    } else if (line.startsWith('# Source: ')) {
+      out.set(doc, line.slice('# Source: '.length).trim());
+    } else if (line.trim() !== '' && !line.startsWith('#') && !line.startsWith('%')) {
+      docHasContent = true;
+    }
+    pos = nl + 1;
+  }
+  return out;
+}

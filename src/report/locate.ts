@@ -1,0 +1,244 @@
+/**
+ * (object, path) → file, line and column. This is the only place that knows positions. It works on the
+ * `yaml` package's CST (no composition, so it is cheap) and only for files that have findings. A path that
+ * ends at a missing key falls back to the nearest existing ancestor, and says so (`exact: false`).
+ */
+import { CST, Parser } from 'yaml';
+import type { Path, SourceFile, SourceRef } from '../load/types.js';
+
+export interface Region {
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly endLine: number;
+  /** Exclusive, as SARIF wants it. */
+  readonly endColumn: number;
+}
+
+export interface ResolvedLocation {
+  /** Path users see (for Helm output, the chart template path). */
+  readonly uri: string;
+  readonly region: Region;
+  /** False when the path was not found and an ancestor was used. */
+  readonly exact: boolean;
+  /** For rendered Helm output: lines are counted from the document's `# Source:` line. */
+  readonly rendered?: boolean;
+}
+
+interface FileIndex {
+  readonly docs: CST.Document[];
+  readonly lineStarts: number[];
+}
+
+type Token = CST.Token;
+
+export class Locator {
+  private readonly cache = new Map<SourceFile, FileIndex>();
+
+  private index(file: SourceFile): FileIndex {
+    let idx = this.cache.get(file);
+    if (!idx) {
+      const docs: CST.Document[] = [];
+      try {
+        for (const tok of new Parser().parse(file.text)) if (tok.type === 'document') docs.push(tok);
+      } catch {
+        // the CST parser does not throw on bad YAML, but nothing here may end the run
+      }
+      idx = { docs, lineStarts: lineStarts(file.text) };
+      this.cache.set(file, idx);
+    }
+    return idx;
+  }
+
+  /** Position of `path` inside the object at `source`. */
+  locate(source: SourceRef, path: Path, expect?: { kind: string; name: string }): ResolvedLocation {
+    const file = source.file;
+    const idx = this.index(file);
+    const doc = pickDocument(idx.docs, source.docIndex, expect, source.prefix);
+    let range: [number, number] | undefined;
+    let exact = true;
+    if (doc?.value) {
+      const found = walk(doc.value, [...source.prefix, ...path]);
+      range = found.range;
+      exact = found.exact;
+    } else if (doc) {
+      range = [doc.offset, doc.offset];
+      exact = path.length === 0;
+    }
+    if (!range) return { uri: file.path, region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 }, exact: false };
+    const region = toRegion(idx.lineStarts, range[0], range[1], file.text);
+    if (source.origin) {
+      const base = helmBaseLine(idx.lineStarts, file.text, doc);
+      return {
+        uri: source.origin,
+        region: { ...region, startLine: region.startLine - base, endLine: region.endLine - base },
+        exact,
+        rendered: true,
+      };
+    }
+    return { uri: file.path, region, exact };
+  }
+
+  /** Region for a 1-based line/column given by a parser error (clamped to the file). */
+  point(file: SourceFile, line: number | undefined, column: number | undefined): Region {
+    const idx = this.index(file);
+    const l = Math.min(Math.max(line ?? 1, 1), idx.lineStarts.length);
+    const start = idx.lineStarts[l - 1]!;
+    const end = l < idx.lineStarts.length ? idx.lineStarts[l]! - 1 : file.text.length;
+    const lineLen = Math.max(0, end - start - (file.text[end - 1] === '\r' ? 1 : 0));
+    const c = Math.min(Math.max(column ?? 1, 1), lineLen + 1);
+    return { startLine: l, startColumn: c, endLine: l, endColumn: Math.max(c + 1, lineLen + 1) };
+  }
+}
+
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+function offsetToPos(starts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+}
+
+function toRegion(starts: number[], from: number, to: number, text: string): Region {
+  const s = offsetToPos(starts, from);
+  // keep regions on one line when the value spans several (a block): the key line is what users need
+  let end = to;
+  const nl = text.indexOf('\n', from);
+  if (nl !== -1 && nl < end) end = text[nl - 1] === '\r' ? nl - 1 : nl;
+  if (end <= from) end = from + 1;
+  const e = offsetToPos(starts, end);
+  return { startLine: s.line, startColumn: s.column, endLine: e.line, endColumn: e.column };
+}
+
+/** Lines of a rendered Helm document are counted from its `# Source:` comment. */
+function helmBaseLine(starts: number[], text: string, doc: CST.Document | undefined): number {
+  if (!doc) return 0;
+  const docLine = offsetToPos(starts, doc.offset).line;
+  // the Source comment is at or just after the document start
+  for (let l = docLine; l < Math.min(docLine + 3, starts.length); l++) {
+    const s = starts[l - 1]!;
+    if (text.startsWith('# Source:', s)) return l;
+  }
+  return docLine - 1;
+}
+
+/** The document at `index`, checked against the object's kind/name when given (parsers may count differently). */
+function pickDocument(docs: CST.Document[], index: number, expect: { kind: string; name: string } | undefined, prefix: Path): CST.Document | undefined {
+  const doc = docs[index];
+  if (!expect || prefix.length) return doc;
+  if (doc && docMatches(doc, expect)) return doc;
+  for (let d = 1; d <= 2; d++) {
+    for (const i of [index - d, index + d]) {
+      const c = docs[i];
+      if (c && docMatches(c, expect)) return c;
+    }
+  }
+  return doc;
+}
+
+function docMatches(doc: CST.Document, expect: { kind: string; name: string }): boolean {
+  if (!doc.value) return false;
+  const kind = walk(doc.value, ['kind']);
+  if (!kind.exact || !kind.scalar || kind.scalar !== expect.kind) return false;
+  const name = walk(doc.value, ['metadata', 'name']);
+  return !name.exact || name.scalar === expect.name || expect.name === '';
+}
+
+interface WalkResult {
+  range: [number, number];
+  exact: boolean;
+  scalar?: string;
+}
+
+/** Follow `path` through CST collections. The range is the key (plus a scalar value on the same line). */
+function walk(root: Token, path: Path): WalkResult {
+  let node: Token = root;
+  let range = tokenRange(root);
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const step = child(node, seg);
+    if (!step) return { range, exact: false };
+    node = step.value ?? step.key!;
+    const last = i === path.length - 1;
+    if (step.key && step.value && last) {
+      const k = tokenRange(step.key);
+      const v = tokenRange(step.value);
+      const scalar = isScalar(step.value) ? scalarText(step.value) : undefined;
+      range = isScalar(step.value) ? [k[0], v[1]] : k;
+      return { range, exact: true, scalar };
+    }
+    range = step.key && !step.value ? tokenRange(step.key) : tokenRange(node);
+  }
+  return { range, exact: true, scalar: isScalar(node) ? scalarText(node) : undefined };
+}
+
+interface Step {
+  key?: Token;
+  value?: Token;
+}
+
+function child(node: Token, seg: string | number): Step | undefined {
+  if (node.type === 'block-map' || (node.type === 'flow-collection' && node.start.source === '{')) {
+    if (typeof seg !== 'string') return undefined;
+    for (const item of node.items) {
+      const key = item.key;
+      if (!key || !isScalar(key)) continue;
+      if (scalarText(key) === seg) return { key, value: item.value ?? undefined };
+    }
+    return undefined;
+  }
+  if (node.type === 'block-seq' || (node.type === 'flow-collection' && node.start.source === '[')) {
+    if (typeof seg !== 'number') return undefined;
+    const item = node.items[seg];
+    if (!item) return undefined;
+    return item.value ? { value: item.value } : undefined;
+  }
+  return undefined;
+}
+
+function isScalar(t: Token): boolean {
+  return t.type === 'scalar' || t.type === 'single-quoted-scalar' || t.type === 'double-quoted-scalar' || t.type === 'block-scalar';
+}
+
+function scalarText(t: Token): string | undefined {
+  if (!isScalar(t)) return undefined;
+  const r = CST.resolveAsScalar(t as CST.FlowScalar | CST.BlockScalar);
+  return r ? r.value : undefined;
+}
+
+function tokenRange(t: Token): [number, number] {
+  switch (t.type) {
+    case 'scalar':
+    case 'single-quoted-scalar':
+    case 'double-quoted-scalar':
+    case 'alias':
+      return [t.offset, t.offset + t.source.length];
+    case 'block-scalar':
+      return [t.offset, t.offset + t.source.length];
+    case 'block-map':
+    case 'block-seq': {
+      const first = t.items[0];
+      const start = first?.start[0]?.offset ?? t.offset;
+      return [Math.min(start, t.offset), endOf(t)];
+    }
+    case 'flow-collection':
+      return [t.start.offset, t.end[0] ? t.end[0].offset + t.end[0].source.length : t.start.offset + 1];
+    default:
+      return [t.offset, t.offset + ('source' in t && typeof t.source === 'string' ? t.source.length : 0)];
+  }
+}
+
+function endOf(t: CST.BlockMap | CST.BlockSequence): number {
+  const last = t.items[t.items.length - 1];
+  if (!last) return t.offset;
+  const v = last.value ?? ('key' in last ? last.key : undefined);
+  return v ? tokenRange(v)[1] : t.offset;
+}

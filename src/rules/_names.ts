@@ -1,0 +1,44 @@
+/** Suggestions for names that do not resolve: a close spelling in the namespace, or the same name elsewhere. */
+import type { Graph } from '../graph/graph.js';
+
+export function similarName(wanted: string, names: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(wanted.length / 4)) + 1;
+  for (const n of names) {
+    const d = editDistance(wanted, n, bestD);
+    if (d < bestD) {
+      bestD = d;
+      best = n;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, giving up early once it exceeds `limit`. */
+export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin >= limit) return limit;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** "; did you mean web-svc?" / "; a Service of that name exists in namespace shop" / "". */
+export function missingServiceHint(graph: Graph, namespace: string, name: string): string {
+  const inNs = graph.inNamespace(namespace, '', 'Service').map((s) => s.name);
+  const near = similarName(name, inNs);
+  if (near) return `; did you mean ${near}?`;
+  const elsewhere = graph.ofKind('', 'Service').filter((s) => s.name === name && s.namespace !== namespace).map((s) => s.namespace);
+  if (elsewhere.length) return `; a Service of that name exists in namespace ${elsewhere.join(', ')}, but this reference resolves in ${namespace}`;
+  if (inNs.length === 0) return `; the input has no Services in namespace ${namespace}, so it may be defined elsewhere`;
+  return '';
+}

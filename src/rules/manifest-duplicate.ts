@@ -1,0 +1,30 @@
+import { describeObject } from '../graph/graph.js';
+import { defineRule } from './types.js';
+
+export default defineRule({
+  meta: {
+    id: 'manifest-duplicate',
+    description: 'Two objects with the same API group, kind, namespace and name: one silently replaces the other when applied.',
+    level: 'warning',
+    family: 'input',
+    reads: [],
+    messages: {
+      duplicate: '{object} is declared again; it was first declared in {first} and applying both keeps only the last one',
+    },
+    precision: 'very-high',
+  },
+  check({ graph, report }) {
+    for (const r of graph.resources) {
+      const same = graph.sameIdentity(r);
+      if (same.length < 2 || same[0] === r) continue;
+      const first = same[0]!;
+      report({
+        messageId: 'duplicate',
+        data: { object: describeObject(r), first: first.source.origin ?? first.source.file.path },
+        resource: r,
+        path: ['metadata', 'name'],
+        related: [{ resource: first, path: ['metadata', 'name'], message: 'first declaration' }],
+      });
+    }
+  },
+});
