@@ -64,7 +64,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     texts: options.texts,
   });
   const t1 = performance.now();
-  const graph = new Graph(load.resources, { defaultNamespace });
+  const graph = new Graph(load.resources, { defaultNamespace, cluster: config.cluster });
   const t2 = performance.now();
   let rules = activeRules(options.rules ?? ALL_RULES, config);
   if (options.onlyRules) {
@@ -84,8 +84,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   let skippedDocuments = 0;
   for (const a of load.accounting) {
     documents += a.documents;
-    const m = a.note && /^(\d+) document\(s\) without/.exec(a.note);
-    if (m) skippedDocuments += Number(m[1]);
+    skippedDocuments += a.skipped;
   }
   return {
     cwd,

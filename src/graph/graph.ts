@@ -21,6 +21,8 @@ export interface PodTemplate {
 
 export interface GraphOptions {
   readonly defaultNamespace: string;
+  /** Facts about the cluster that the input cannot show (the configuration's `cluster:` section). */
+  readonly cluster?: Readonly<Record<string, unknown>>;
 }
 
 /** Group-kind keys read by rules; `workloads` stands for every kind that carries a pod template. */
@@ -30,6 +32,7 @@ export const WORKLOADS: KindKey = 'workloads';
 export class Graph {
   readonly resources: readonly Resource[];
   readonly defaultNamespace: string;
+  readonly cluster: Readonly<Record<string, unknown>>;
   readonly podTemplates: readonly PodTemplate[];
   /** When set (by the rule tester), every kind a query touches is recorded here. */
   readLog: Set<KindKey> | undefined;
@@ -47,6 +50,7 @@ export class Graph {
   constructor(resources: readonly Resource[], options: GraphOptions) {
     this.resources = resources;
     this.defaultNamespace = options.defaultNamespace;
+    this.cluster = options.cluster ?? {};
     const templates: PodTemplate[] = [];
     for (const r of resources) {
       const gk = groupKindKey(r.group, r.kind);

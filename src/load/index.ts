@@ -64,7 +64,7 @@ export async function loadInputs(options: LoadOptions): Promise<LoadResult> {
       const file: SourceFile = { path: shown, absPath: r.abs, text: '', format: formatOf(shown) };
       files.push(file);
       problems.push({ ruleId: 'manifest-parse-error', file, message: r.error });
-      accounting.push({ path: shown, documents: 0, objects: 0, status: 'error', note: r.error });
+      accounting.push({ path: shown, documents: 0, objects: 0, skipped: 0, status: 'error', note: r.error });
     }
   }
   if (options.paths.includes('-')) texts.push({ path: options.stdinName, text: stripBom(options.stdin ?? '') });
@@ -119,11 +119,11 @@ function formatOf(p: string, text?: string): 'yaml' | 'json' {
 }
 
 function loadFile(file: SourceFile, raws: RawObject[], problems: LoadProblem[]): FileAccount {
-  if (file.text.trim() === '') return { path: file.path, documents: 0, objects: 0, status: 'empty', note: 'empty file' };
+  if (file.text.trim() === '') return { path: file.path, documents: 0, objects: 0, skipped: 0, status: 'empty', note: 'empty file' };
   const outcome = parseText(file.text, file.format);
   if (outcome.fileError) {
     problems.push({ ruleId: 'manifest-parse-error', file, message: outcome.fileError.message, line: outcome.fileError.line, column: outcome.fileError.column });
-    return { path: file.path, documents: 0, objects: 0, status: 'error', note: outcome.fileError.message };
+    return { path: file.path, documents: 0, objects: 0, skipped: 0, status: 'error', note: outcome.fileError.message };
   }
   let documents = 0;
   let objects = 0;
@@ -144,9 +144,9 @@ function loadFile(file: SourceFile, raws: RawObject[], problems: LoadProblem[]):
   }
   const status: FileAccount['status'] = errors ? 'error' : documents === 0 ? 'empty' : 'ok';
   const notes: string[] = [];
-  if (skipped) notes.push(`${skipped} document(s) without apiVersion and kind skipped`);
+  if (skipped) notes.push(`${skipped} document(s) that are not Kubernetes objects skipped`);
   if (errors) notes.push(`${errors} document(s) did not parse`);
-  return { path: file.path, documents, objects, status, note: notes.length ? notes.join('; ') : undefined };
+  return { path: file.path, documents, objects, skipped, status, note: notes.length ? notes.join('; ') : undefined };
 }
 
 /** Returns how many documents were not Kubernetes objects (counted, not reported). */
@@ -173,11 +173,26 @@ function collectObjects(file: SourceFile, doc: ParsedDoc, raws: RawObject[], pro
     });
     return 0;
   }
-  addObject(value, source, raws, problems);
-  return 0;
+  return addObject(value, source, raws, problems) ? 0 : 1;
 }
 
-function addObject(obj: JsonObject, source: SourceRef, raws: RawObject[], problems: LoadProblem[]): void {
+/**
+ * Files of tools that reuse the apiVersion/kind convention but never reach a cluster (kustomization.yaml,
+ * kubeconfig, Helm's Chart.yaml, skaffold.yaml...). They have no `metadata`, which every API object has.
+ */
+function isToolConfig(obj: JsonObject): boolean {
+  if (typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith('kustomize.config.k8s.io/')) return true;
+  if (isObject(obj.metadata)) return false;
+  const kind = str(obj.kind);
+  const apiVersion = str(obj.apiVersion);
+  if (kind === undefined || apiVersion === undefined) return true;
+  const { group } = splitApiVersion(apiVersion);
+  return builtinKind(group, kind) === undefined;
+}
+
+/** Returns false when the document is not a Kubernetes object (counted by the caller, not reported). */
+function addObject(obj: JsonObject, source: SourceRef, raws: RawObject[], problems: LoadProblem[]): boolean {
+  if (isToolConfig(obj)) return false;
   const missing: string[] = [];
   if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '') missing.push('apiVersion');
   if (typeof obj.kind !== 'string' || obj.kind === '') missing.push('kind');
@@ -189,9 +204,10 @@ function addObject(obj: JsonObject, source: SourceRef, raws: RawObject[], proble
       message: `object has no ${missing.join(' and ')}${present ? ` (it has ${present})` : ''}; it cannot be identified`,
       at: { source, path: present ? [present] : [] },
     });
-    return;
+    return true;
   }
   raws.push({ obj, source });
+  return true;
 }
 
 /** Learn scope from CRDs in the input, then give every object its identity and effective namespace. */

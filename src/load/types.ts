@@ -84,6 +84,8 @@ export interface FileAccount {
   readonly path: string;
   readonly documents: number;
   readonly objects: number;
+  /** Documents that are not Kubernetes objects (values files, tool configs): counted, not linted. */
+  readonly skipped: number;
   readonly status: 'ok' | 'empty' | 'error' | 'skipped';
   readonly note?: string;
 }

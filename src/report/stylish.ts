@@ -54,7 +54,7 @@ export function summaryLines(result: LintResult, located: readonly LocatedFindin
     const list = [...s.unknownKinds].slice(0, 5).map(([k, c]) => `${k} ×${c}`).join(', ');
     line += `; ${unknown} of kinds meshlint does not model (${list}${s.unknownKinds.size > 5 ? ', …' : ''})`;
   }
-  if (s.skippedDocuments) line += `; ${s.skippedDocuments} document${s.skippedDocuments === 1 ? '' : 's'} without apiVersion/kind skipped`;
+  if (s.skippedDocuments) line += `; ${s.skippedDocuments} document${s.skippedDocuments === 1 ? ' that is' : 's that are'} not Kubernetes objects, skipped`;
   out.push(paint('dim', line));
   return out;
 }

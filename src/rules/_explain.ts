@@ -4,6 +4,8 @@
  */
 import type { Graph, PodTemplate } from '../graph/graph.js';
 import { describeMiss, describeRequirement, labelsOf, nearestMiss, selectorMatches, type Selector } from '../graph/labels.js';
+import { builtinKind } from '../load/kinds.js';
+import { similarName } from './_names.js';
 import { isObject, type Path, type Resource } from '../load/types.js';
 import type { Level, RelatedLocation } from './types.js';
 
@@ -36,6 +38,21 @@ export function explainNoMatch(graph: Graph, namespace: string, sel: Selector): 
   if (!near) {
     return { why: `no pod template in namespace ${namespace} matches`, related: [], operatorManaged: operatorManaged(graph, namespace, sel) };
   }
+  const first = near.failed[0]!;
+  const actual = near.candidate.labels[first.key];
+  if (first.op === 'In' && (actual === undefined || !first.values.some((v) => similarName(v, [actual]) !== undefined))) {
+    // no candidate is a near miss: say which values the key does have, not an arbitrary "nearest" workload
+    const seen = [...new Set(candidates.map((t) => t.labels[first.key]).filter((v): v is string => v !== undefined))].sort();
+    const values = seen.length
+      ? `values of ${first.key} there: ${seen.slice(0, 6).join(', ')}${seen.length > 6 ? ', …' : ''}`
+      : `no pod template there has the label ${first.key}`;
+    return {
+      why: `searched namespace ${namespace}: no pod template has ${describeRequirement(first)}; ${values}`,
+      related: [],
+      operatorManaged: operatorManaged(graph, namespace, sel),
+      failedPath: first.path,
+    };
+  }
   return {
     why: nearestText(near.candidate, near.failed.map((r) => ({ wants: describeRequirement(r), has: describeMiss(r, near.candidate.labels) })), namespace),
     related: [{ resource: near.candidate.owner, path: [...near.candidate.path, 'metadata', 'labels'], message: `nearest candidate: ${near.candidate.owner.kind} ${near.candidate.owner.name}` }],
@@ -64,6 +81,17 @@ function operatorManaged(graph: Graph, namespace: string, sel: Selector): boolea
   return false;
 }
 
+/** Objects of kinds Kubernetes does not build in (whether or not a CRD in the input declares them). */
 function customResourcesIn(graph: Graph, namespace: string): Resource[] {
-  return graph.memo(`custom:${namespace}`, () => graph.resources.filter((r) => !r.known && r.namespace === namespace));
+  const byNs = graph.memo('custom-by-namespace', () => {
+    const m = new Map<string, Resource[]>();
+    for (const r of graph.resources) {
+      if (r.namespace === undefined || builtinKind(r.group, r.kind)) continue;
+      const l = m.get(r.namespace);
+      if (l) l.push(r);
+      else m.set(r.namespace, [r]);
+    }
+    return m;
+  });
+  return byNs.get(namespace) ?? [];
 }

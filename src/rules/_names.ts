@@ -3,9 +3,11 @@ import type { Graph } from '../graph/graph.js';
 
 export function similarName(wanted: string, names: Iterable<string>): string | undefined {
   let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(wanted.length / 4)) + 1;
+  let bestD = Math.max(1, Math.floor(wanted.length / 3)) + 1;
   for (const n of names) {
-    const d = editDistance(wanted, n, bestD);
+    if (n === wanted) continue;
+    // `cart` vs `cart-v2`: a versioned or suffixed variant counts as one edit
+    const d = wanted.startsWith(`${n}-`) || n.startsWith(`${wanted}-`) ? 1 : editDistance(wanted, n, bestD);
     if (d < bestD) {
       bestD = d;
       best = n;

@@ -16,7 +16,8 @@ export default defineRule({
   check({ graph, report }) {
     for (const r of graph.resources) {
       const same = graph.sameIdentity(r);
-      if (same.length < 2 || same[0] === r) continue;
+      // nameless objects are reported by manifest-invalid; they do not share an identity
+      if (same.length < 2 || same[0] === r || r.name === '') continue;
       const first = same[0]!;
       report({
         messageId: 'duplicate',

@@ -81,6 +81,8 @@ function selectorOf(owner: Resource): Selector | 'missing' | 'skip' {
 function overlapping(graph: Graph, t: PodTemplate, sel: Selector): PodTemplate[] {
   return graph.select(t.namespace, sel).filter((o) => {
     if (o.owner === t.owner) return false;
+    // two declarations of one object are manifest-duplicate's business, not an overlap
+    if (graph.sameIdentity(o.owner).includes(t.owner)) return false;
     if (o.owner.kind === 'Job' || o.owner.kind === 'CronJob') return false;
     return !owns(t.owner, o.owner) && !owns(o.owner, t.owner);
   });

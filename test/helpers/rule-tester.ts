@@ -60,7 +60,7 @@ export async function runRule(rule: Rule, c: Omit<Case, 'name' | 'errors'>): Pro
     rules: c.options ? { [rule.meta.id]: { options: c.options } } : {},
     cluster: c.cluster ?? {},
   });
-  const graph = new Graph(load.resources, { defaultNamespace: c.namespace ?? 'default' });
+  const graph = new Graph(load.resources, { defaultNamespace: c.namespace ?? 'default', cluster: config.cluster });
   const reads = new Set<string>();
   graph.readLog = reads;
   const active = activeRules([rule], config);

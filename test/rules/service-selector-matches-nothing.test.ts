@@ -179,7 +179,29 @@ ruleTable(rule, {
           object: 'default/Service/web',
           path: 'spec.selector.version',
           line: 23,
-          message: 'wants version=v2 but has no label version',
+          message: 'no pod template has version=v2; no pod template there has the label version',
+        },
+      ],
+    },
+    {
+      name: 'no near miss: the values the key has in the namespace are listed',
+      yaml: deployment + yaml`
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: api}
+        spec:
+          selector: {app: payments}
+          ports: [{port: 80}]
+      `,
+      errors: [
+        {
+          messageId: 'noPods',
+          object: 'default/Service/api',
+          path: 'spec.selector.app',
+          line: 23,
+          column: 14,
+          message: 'searched namespace default: no pod template has app=payments; values of app there: web',
         },
       ],
     },
