@@ -1,3 +1,4 @@
+import path from 'node:path';
 /** The library API: inputs and options in, a LintResult out. The CLI, the Action and the tests all use it. */
 import { EMPTY_CONFIG, findConfig, loadConfigFile, type Config } from './config/load.js';
 import { activeRules, runRules, type ActiveRule } from './engine.js';
@@ -108,8 +109,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
 function resolveConfig(given: LintOptions['config'], cwd: string): Config {
   if (given === false) return EMPTY_CONFIG;
   if (typeof given === 'object') return given;
-  const file = given ?? findConfig(cwd);
-  return file ? loadConfigFile(file) : EMPTY_CONFIG;
+  const file = given !== undefined ? path.resolve(cwd, given) : findConfig(cwd);
+  return file ? loadConfigFile(file, cwd) : EMPTY_CONFIG;
 }
 
 /** Exit status for a result: 1 when an unsuppressed finding reaches `failLevel`, else 0. */

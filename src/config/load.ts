@@ -41,10 +41,13 @@ export function findConfig(cwd: string): string | undefined {
   }
 }
 
-export function loadConfigFile(file: string): Config {
+/** `cwd` only shapes how the file is named in messages. */
+export function loadConfigFile(absFile: string, cwd = process.cwd()): Config {
+  const rel = path.relative(cwd, absFile);
+  const file = rel && !rel.startsWith('..') ? rel : absFile;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(absFile, 'utf8');
   } catch (e) {
     throw new ConfigError(`${file}: cannot read configuration: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -7,6 +7,7 @@
  */
 import jsyaml from 'js-yaml';
 import { parseAllDocuments, LineCounter } from 'yaml';
+import { jsonErrorOffset } from './json-error.js';
 import type { JsonValue } from './types.js';
 
 export interface ParsedDoc {
@@ -95,18 +96,20 @@ function parseJson(text: string): ParseOutcome {
     const value = JSON.parse(text) as JsonValue;
     return { docs: [{ index: 0, value }] };
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const { line, column } = jsonErrorPosition(text, message);
-    return { docs: [], fileError: { message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, line, column } };
+    const raw = e instanceof Error ? e.message : String(e);
+    const { line, column } = jsonErrorPosition(text, raw);
+    // Node quotes the surrounding input after the reason; the reporter shows the position instead.
+    const reason = raw.replace(/ (?:in JSON )?at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '');
+    return { docs: [], fileError: { message: `invalid JSON: ${reason}`, line, column } };
   }
 }
 
+/** Node 20 does not always say where JSON broke; then our own scanner finds the offset. */
 function jsonErrorPosition(text: string, message: string): { line: number; column: number } {
   const lc = /line (\d+) column (\d+)/.exec(message);
   if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
   const pos = /position (\d+)/.exec(message);
-  const offset = pos ? Number(pos[1]) : text.length;
-  return offsetToLineColumn(text, offset);
+  return offsetToLineColumn(text, pos ? Number(pos[1]) : (jsonErrorOffset(text) ?? text.length));
 }
 
 export function offsetToLineColumn(text: string, offset: number): { line: number; column: number } {
