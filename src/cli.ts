@@ -7,7 +7,8 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from './config/load.js';
 import { RuleConfigError } from './engine.js';
-import { countByLevel, failsAt, lint, type LintOptions } from './lint.js';
+import { countByLevel, failsAt, lint, type LintOptions, type LintResult } from './lint.js';
+import { summaryCommand } from './commands/summary.js';
 import { format, FORMATS, type Format } from './report/index.js';
 import { ALL_RULES } from './rules/index.js';
 import { docsUrl, type Level } from './rules/types.js';
@@ -27,6 +28,10 @@ const HELP = `meshlint ${TOOL_VERSION}: lint Kubernetes manifests and service-me
 Usage:
   meshlint [options] <path...>      lint files and directories (.yaml, .yml, .json); "-" reads stdin
   meshlint rules                    list the rules with their default levels
+  meshlint summary --sarif <file> [options] [path...]
+                                    Markdown job summary: findings table from the SARIF file, and a topology
+                                    picture with the findings on it when paths are given
+  meshlint lsp --stdio              language server: diagnostics for open files, linted with the workspace
   meshlint --help | --version
 
 Options:
@@ -41,6 +46,8 @@ Options:
       --max-warnings <n>     exit 1 when there are more than n warnings
       --rule <id>            run only this rule (repeatable)
       --stdin-filename <p>   name to report for input read from "-"
+      --helm <chart>         render a chart with "helm template" (helm must be on PATH) and lint it too
+      --values <file>        values file for --helm (repeatable)
       --max-file-size <mb>   skip files larger than this many MiB (default 64)
       --sarif-category <c>   SARIF automationDetails category (default "meshlint")
       --show-suppressed      list suppressed findings in the stylish output
@@ -62,6 +69,10 @@ const OPTIONS = {
   'max-warnings': { type: 'string' },
   rule: { type: 'string', multiple: true },
   'stdin-filename': { type: 'string' },
+  helm: { type: 'string' },
+  values: { type: 'string', multiple: true },
+  sarif: { type: 'string' },
+  'github-output': { type: 'string' },
   'max-file-size': { type: 'string' },
   'sarif-category': { type: 'string' },
   'show-suppressed': { type: 'boolean' },
@@ -109,6 +120,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
 }
 
 async function run(argv: readonly string[], io: Io): Promise<number> {
+  // loaded on demand: the language server library is not needed by a lint run
+  if (argv[0] === 'lsp') return (await import('./commands/lsp.js')).lspCommand(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -128,7 +141,12 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     io.stdout(listRules());
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('no paths given (use "." for the current directory, "-" for stdin)');
+  const summary = positionals[0] === 'summary';
+  const paths = summary ? positionals.slice(1) : positionals;
+  if (summary && !v.sarif) throw new UsageError('summary needs --sarif <file> (the report written by --format sarif)');
+  if (!summary && (v.sarif || v['github-output'])) throw new UsageError('--sarif and --github-output belong to "meshlint summary"');
+  if (v.values && !v.helm) throw new UsageError('--values needs --helm <chart>');
+  if (!summary && paths.length === 0 && !v.helm) throw new UsageError('no paths given (use "." for the current directory, "-" for stdin)');
 
   const fmt = (v.format ?? 'stylish') as Format;
   if (!FORMATS.includes(fmt)) throw new UsageError(`unknown format "${v.format}" (choose ${FORMATS.join(', ')})`);
@@ -142,7 +160,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   for (const id of v.rule ?? []) if (!known.has(id)) throw new UsageError(`unknown rule "${id}" (see "meshlint rules")`);
 
   const options: LintOptions = {
-    paths: positionals,
+    paths,
     cwd: io.cwd,
     config: v['no-config'] ? false : v.config,
     namespace: v.namespace,
@@ -152,7 +170,12 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     stdinName: v['stdin-filename'] ?? '<stdin>',
     maxFileBytes: maxFileMb !== undefined ? maxFileMb * 1024 * 1024 : undefined,
     onlyRules: v.rule,
+    helm: v.helm ? { chart: v.helm, values: v.values ?? [], namespace: v.namespace } : undefined,
   };
+  if (summary) {
+    const lintOptions = paths.length || v.helm ? options : undefined;
+    return summaryCommand({ sarif: v.sarif!, lintOptions, githubOutput: v['github-output'], outputFile: v['output-file'] }, io);
+  }
   let result = await lint(options);
   if (v.quiet) result = { ...result, findings: result.findings.filter((f) => f.level === 'error') };
 
@@ -168,6 +191,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     }
   } else io.stdout(out);
 
+  if (io.env.MESHLINT_TIMING) io.stderr(timingTable(result.stats));
   // Input and rule errors go to stderr too, so that they are seen when stdout is a report file or SARIF.
   if (fmt !== 'stylish' || v['output-file']) {
     for (const e of result.load.inputErrors) io.stderr(`meshlint: ${e.path}: ${e.message}\n`);
@@ -178,6 +202,15 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   if (failsAt(result, level)) return 1;
   if (maxWarnings !== undefined && countByLevel(result.findings).warning > maxWarnings) return 1;
   return 0;
+}
+
+/** MESHLINT_TIMING=1: where the time went, phases first, then the ten slowest rules. */
+function timingTable(stats: LintResult['stats']): string {
+  const rows = [
+    ...Object.entries(stats.timingsMs).map(([k, v]) => [`(${k})`, v] as const),
+    ...Object.entries(stats.ruleTimingsMs).sort((a, b) => b[1] - a[1]).slice(0, 10),
+  ];
+  return rows.map(([k, v]) => `${k.padEnd(44)} ${v.toFixed(1).padStart(9)} ms\n`).join('');
 }
 
 function wholeNumber(flag: string, s: string): number {

@@ -160,14 +160,17 @@ export class Graph {
 
   /** Compute a derived fact once per graph. Keys are namespaced by the caller (`service:<id>`). */
   memo<T>(key: string, compute: () => T): T {
-    if (this.memos.has(key)) return this.memos.get(key) as T;
+    // one lookup on the hot path; `undefined` results are stored as a marker so they are computed once too
+    const hit = this.memos.get(key);
+    if (hit !== undefined) return (hit === UNDEFINED ? undefined : hit) as T;
     const v = compute();
-    this.memos.set(key, v);
+    this.memos.set(key, v === undefined ? UNDEFINED : v);
     return v;
   }
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
+const UNDEFINED = Symbol('undefined');
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const l = m.get(k);

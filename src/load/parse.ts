@@ -28,13 +28,15 @@ export interface ParseOutcome {
 /** Aliases multiply data; a document may use this many before it is rejected as an alias bomb. */
 const MAX_ALIASES = 100;
 
-// Anchors (`&a`) and aliases (`*a`) after a separator; a false positive only costs the slower parser.
-const MAYBE_ALIAS = /(?:^|[\s[\]{},:?-])[&*][^\s,[\]{}]/;
+// Anchors (`&a`) and aliases (`*a`) stand where a node starts: at the start of a line (after indentation) or
+// after `:`, `-`, `?`, `,`, `[` or `{`. Requiring that keeps regexes and globs in quoted strings
+// (`"/api/[^/]*"`, `"*/5 * * * *"`) on the fast path; a false positive only costs the slower parser.
+const MAYBE_ALIAS = /(?:^|[:?,[{-])[ \t]*[&*][^\s,[\]{}]/m;
 
 export function parseText(text: string, format: 'yaml' | 'json'): ParseOutcome {
   if (format === 'json') return parseJson(text);
   const origins = text.includes('# Source:') ? helmOrigins(text) : undefined;
-  if (!MAYBE_ALIAS.test(text)) {
+  if (!((text.includes('&') || text.includes('*')) && MAYBE_ALIAS.test(text))) {
     try {
       const values = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }) as JsonValue[];
       return { docs: values.map((value, index) => withOrigin({ index, value }, origins)) };

@@ -4,11 +4,26 @@
  * skipped, CR and CRLF read as LF, base 37 with 64-bit wrap-around, a 65535 sentinel at the end of the text
  * followed by zero padding, and `<hex>:<n>` where n counts earlier lines with the same hash. Emitting the same
  * value means upload-sarif sees no inconsistency and alerts keep their identity when lines move.
+ *
+ * The 64-bit arithmetic is done on two 32-bit halves: BigInt made this the hottest function of a run.
  */
 const WINDOW = 100;
-const BASE = 37n;
-const MASK = (1n << 64n) - 1n;
-const BASE_POW_WINDOW = BASE ** BigInt(WINDOW) & MASK;
+const TWO32 = 4294967296;
+
+/** 37^100 mod 2^64 as [high, low] 32-bit halves. */
+const POW = (() => {
+  let hi = 0;
+  let lo = 1;
+  for (let i = 0; i < WINDOW; i++) [hi, lo] = mulSmall(hi, lo, 37);
+  return [hi, lo] as const;
+})();
+
+/** (hi:lo × m) mod 2^64 for m < 2^21. */
+function mulSmall(hi: number, lo: number, m: number): [number, number] {
+  const l = lo * m; // < 2^53
+  const carry = Math.floor(l / TWO32);
+  return [(Math.imul(hi, m) + carry) >>> 0, l >>> 0];
+}
 
 /** Hashes for lines 1..upToLine (index = line number). */
 export function lineHashes(text: string, upToLine = Number.POSITIVE_INFINITY): string[] {
@@ -16,7 +31,8 @@ export function lineHashes(text: string, upToLine = Number.POSITIVE_INFINITY): s
   const lineAt = new Array<number>(WINDOW).fill(-1);
   const occurrences = new Map<string, number>();
   const out: string[] = [];
-  let hash = 0n;
+  let hi = 0;
+  let lo = 0;
   let slot = 0;
   let line = 0;
   let atLineStart = true;
@@ -24,7 +40,7 @@ export function lineHashes(text: string, upToLine = Number.POSITIVE_INFINITY): s
   let done = false;
 
   const emit = (): void => {
-    const hex = hash.toString(16);
+    const hex = hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
     const n = (occurrences.get(hex) ?? 0) + 1;
     occurrences.set(hex, n);
     const l = lineAt[slot]!;
@@ -35,7 +51,21 @@ export function lineHashes(text: string, upToLine = Number.POSITIVE_INFINITY): s
   const shiftIn = (ch: number): void => {
     const old = window[slot]!;
     window[slot] = ch;
-    hash = (BASE * hash + BigInt(ch) - BASE_POW_WINDOW * BigInt(old)) & MASK;
+    // hash = 37·hash + ch − 37^100·old  (mod 2^64)
+    let [h, l] = mulSmall(hi, lo, 37);
+    l += ch;
+    if (l >= TWO32) {
+      l -= TWO32;
+      h = (h + 1) >>> 0;
+    }
+    const [sh, sl] = mulSmall(POW[0], POW[1], old);
+    l -= sl;
+    if (l < 0) {
+      l += TWO32;
+      h = (h - 1) >>> 0;
+    }
+    hi = (h - sh) >>> 0;
+    lo = l >>> 0;
     slot = (slot + 1) % WINDOW;
   };
   const feed = (code: number): void => {
