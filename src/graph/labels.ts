@@ -99,8 +99,9 @@ export function labelSelector(v: JsonValue | undefined, whenAbsent: 'nothing' | 
 }
 
 export function requirementHolds(r: Requirement, labels: Labels): boolean {
-  if (RUNTIME_LABEL_KEYS.has(r.key)) return true;
   const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  // a runtime label written into the template (a ReplicaSet's pod-template-hash in a cluster dump) is compared
+  if (RUNTIME_LABEL_KEYS.has(r.key) && !has) return true;
   switch (r.op) {
     case 'In':
       return has && r.values.includes(labels[r.key]!);

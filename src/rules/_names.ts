@@ -16,20 +16,29 @@ export function similarName(wanted: string, names: Iterable<string>): string | u
   return best;
 }
 
-/** Levenshtein distance, giving up early once it exceeds `limit`. */
+/**
+ * Edit distance where swapping two neighbouring characters (`wbe` for `web`, the commonest typo) is one edit
+ * (optimal string alignment), giving up early once it exceeds `limit`.
+ */
 export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) >= limit) return limit;
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prevMin = 0;
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2]! + 1);
       cur.push(v);
       if (v < rowMin) rowMin = v;
     }
-    if (rowMin >= limit) return limit;
+    // a later row can only improve on this one through a swap with the row before it
+    if (rowMin >= limit && prevMin + 1 >= limit) return limit;
+    before = prev;
     prev = cur;
+    prevMin = rowMin;
   }
   return prev[b.length]!;
 }

@@ -1,3 +1,4 @@
+import type { Graph } from '../graph/graph.js';
 import { groupKindKey, splitApiVersion } from '../load/kinds.js';
 import { getIn, str } from '../load/types.js';
 import { similarName } from './_names.js';
@@ -12,7 +13,7 @@ export default defineRule({
     description: 'A HorizontalPodAutoscaler whose scaleTargetRef names an object that does not exist.',
     level: 'error',
     family: 'references',
-    reads: ['HorizontalPodAutoscaler.autoscaling', 'workloads'],
+    reads: ['HorizontalPodAutoscaler.autoscaling', 'workloads', 'Deployment.apps', 'StatefulSet.apps', 'ReplicaSet.apps', 'ReplicationController'],
     messages: {
       missing: 'scaleTargetRef {kind} {name} does not exist in namespace {namespace}{hint}; the autoscaler cannot scale anything',
       wrongGroup: 'scaleTargetRef apiVersion {apiVersion} does not serve {kind}; use {expected}',
@@ -27,7 +28,7 @@ export default defineRule({
       const name = str(getIn(hpa.obj, ['spec', 'scaleTargetRef', 'name']));
       if (!kind || !name) continue;
       const apiVersion = str(getIn(hpa.obj, ['spec', 'scaleTargetRef', 'apiVersion']));
-      const builtinGroup = SCALABLE[kind];
+      const builtinGroup = Object.prototype.hasOwnProperty.call(SCALABLE, kind) ? SCALABLE[kind] : undefined;
       let group = apiVersion !== undefined ? splitApiVersion(apiVersion).group : builtinGroup;
       if (builtinGroup !== undefined && apiVersion !== undefined && group !== builtinGroup) {
         if (group === 'extensions') group = builtinGroup; // the old group: the target is still the same object
@@ -37,25 +38,35 @@ export default defineRule({
         }
       }
       if (group === undefined) continue;
-      // a custom kind is only checked when the input holds objects of that kind (otherwise it may live elsewhere)
-      if (builtinGroup === undefined && !hasKind(graph.kinds(), groupKindKey(group, kind))) continue;
-      if (graph.find(group, kind, ns, name)) continue;
-      const candidates = graph.inNamespace(ns, group, kind).map((r) => r.name);
+      const local = graph.templatesIn(ns);
+      let candidates: string[];
+      if (builtinGroup !== undefined) {
+        if (graph.find(group, kind, ns, name)) continue;
+        candidates = graph.inNamespace(ns, group, kind).map((r) => r.name);
+      } else {
+        // a custom kind is only checked when the input holds workloads of that kind (otherwise it may live
+        // elsewhere, or be a scalable resource without a pod template that meshlint does not model)
+        const key = groupKindKey(group, kind);
+        if (!workloadKinds(graph).has(key)) continue;
+        candidates = local.filter((t) => groupKindKey(t.owner.group, t.owner.kind) === key).map((t) => t.owner.name);
+        if (candidates.includes(name)) continue;
+      }
       const near = similarName(name, candidates);
-      const otherKinds = graph.templatesIn(ns).filter((t) => t.owner.name === name && t.owner.kind !== kind).map((t) => t.owner.kind);
-      const hint = near ? `; did you mean ${near}?` : otherKinds.length ? `; a ${otherKinds[0]} of that name exists` : '';
+      const otherKinds = local.filter((t) => t.owner.name === name && t.owner.kind !== kind).map((t) => t.owner.kind);
+      let hint = near ? `; did you mean ${near}?` : otherKinds.length ? `; a ${otherKinds[0]} of that name exists` : '';
+      if (local.length === 0) hint += `; the input has no workloads in namespace ${ns}, so the target may be defined elsewhere`;
       report({
         messageId: 'missing',
         data: { kind, name, namespace: ns, hint },
         resource: hpa,
         path: ['spec', 'scaleTargetRef', 'name'],
-        level: graph.templatesIn(ns).length === 0 ? 'note' : undefined,
+        level: local.length === 0 ? 'note' : undefined,
       });
     }
   },
 });
 
-function hasKind(kinds: Iterable<string>, key: string): boolean {
-  for (const k of kinds) if (k === key) return true;
-  return false;
+/** Group-kind keys of every object in the input that carries a pod template. */
+function workloadKinds(graph: Graph): ReadonlySet<string> {
+  return graph.memo('hpa:workload-kinds', () => new Set(graph.templates().map((t) => groupKindKey(t.owner.group, t.owner.kind))));
 }

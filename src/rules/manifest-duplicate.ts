@@ -1,4 +1,5 @@
 import { describeObject } from '../graph/graph.js';
+import { getIn, str } from '../load/types.js';
 import { defineRule } from './types.js';
 
 export default defineRule({
@@ -18,6 +19,8 @@ export default defineRule({
       const same = graph.sameIdentity(r);
       // nameless objects are reported by manifest-invalid; they do not share an identity
       if (same.length < 2 || same[0] === r || r.name === '') continue;
+      // metadata.generateName gives every created object a fresh name
+      if (!str(getIn(r.obj, ['metadata', 'name']))) continue;
       const first = same[0]!;
       report({
         messageId: 'duplicate',

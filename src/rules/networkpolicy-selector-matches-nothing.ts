@@ -15,7 +15,7 @@ export default defineRule({
     reads: ['NetworkPolicy.networking.k8s.io', 'Namespace', 'workloads'],
     messages: {
       noTarget: 'podSelector {selector} selects no pods, so this policy isolates nothing: {why}',
-      noPeer: '{direction} peer {selector} selects no pods in {where}, so this rule allows no traffic from it: {why}',
+      noPeer: '{direction} peer {selector} selects no pods in {where}, so it allows no traffic {fromTo} any pod: {why}',
     },
     sources: [{ tool: 'kube-linter', id: 'dangling-networkpolicy' }],
     precision: 'high',
@@ -47,23 +47,21 @@ export default defineRule({
             if (!isObject(peer) || peer.podSelector === undefined) return;
             const sel = labelSelector(peer.podSelector, 'everything');
             if (sel.kind !== 'requirements') return;
-            const namespaces = peerNamespaces(graph, cluster, ns, peer.namespaceSelector);
-            if (namespaces === undefined || namespaces.length === 0) return;
+            const scope = peerNamespaces(graph, cluster, ns, peer.namespaceSelector);
+            if (scope === undefined) return;
+            const namespaces = scope.namespaces;
             if (namespaces.some((n) => graph.select(n, sel).length > 0)) return;
             const base: Path = ['spec', section, i, peersKey, j, 'podSelector'];
             const why = explainNoMatch(graph, namespaces[0]!, sel);
             if (why.operatorManaged) return;
+            let where = namespaces.length === 1 ? `namespace ${namespaces[0]}` : `namespaces ${namespaces.join(', ')}`;
+            if (!scope.certain) where += ` (the namespaceSelector may also select namespaces the input does not define)`;
             report({
               messageId: 'noPeer',
-              data: {
-                direction,
-                selector: describeSelector(sel),
-                where: namespaces.length === 1 ? `namespace ${namespaces[0]}` : `namespaces ${namespaces.join(', ')}`,
-                why: why.why,
-              },
+              data: { direction, fromTo: section === 'ingress' ? 'from' : 'to', selector: describeSelector(sel), where, why: why.why },
               resource: np,
               path: [...base, ...(why.failedPath ?? [])],
-              level: why.level,
+              level: scope.certain ? why.level : 'note',
               related: why.related,
             });
           });
@@ -74,14 +72,16 @@ export default defineRule({
 });
 
 /**
- * Namespaces a peer's namespaceSelector picks, or undefined when that depends on namespace labels the
- * input does not show (only `kubernetes.io/metadata.name` is guaranteed, semantics.md §1.5).
+ * Namespaces of the input that a peer's namespaceSelector picks, or undefined when that depends on namespace
+ * labels the input does not show. Only the own namespace (no namespaceSelector) and `kubernetes.io/metadata.name`
+ * requirements are certain (semantics.md §1.5); any other selector may also pick namespaces outside the input.
  */
-function peerNamespaces(graph: Graph, cluster: ClusterFacts, own: string, raw: JsonValue | undefined): string[] | undefined {
-  if (raw === undefined) return [own];
+function peerNamespaces(graph: Graph, cluster: ClusterFacts, own: string, raw: JsonValue | undefined): { namespaces: string[]; certain: boolean } | undefined {
+  // an absent (or null) namespaceSelector means the policy's own namespace
+  if (raw === undefined || raw === null) return { namespaces: [own], certain: true };
   const sel: Selector = labelSelector(raw, 'everything');
   if (sel.kind === 'nothing') return undefined;
-  if (sel.kind === 'everything') return [...graph.namespaces()].sort();
+  if (sel.kind === 'everything') return { namespaces: [...graph.namespaces()].sort(), certain: false };
   const onlyName = sel.requirements.every((r) => r.key === NAME_LABEL);
   const out: string[] = [];
   for (const n of [...graph.namespaces()].sort()) {
@@ -89,7 +89,11 @@ function peerNamespaces(graph: Graph, cluster: ClusterFacts, own: string, raw: J
     if (!labels.known && !onlyName) return undefined;
     if (selectorMatches(sel, labels.labels)) out.push(n);
   }
-  return out.length ? out : undefined;
+  if (!out.length) return undefined;
+  // certain only when every namespace the selector names is in the input (a name outside it may hold the pods)
+  const known = graph.namespaces();
+  const certain = onlyName && sel.requirements.every((r) => r.op === 'In' && r.values.every((v) => known.has(v)));
+  return { namespaces: out, certain };
 }
 
 function namespaceLabels(graph: Graph, cluster: ClusterFacts, name: string): { labels: Record<string, string>; known: boolean } {

@@ -12,6 +12,7 @@ export default defineRule({
     reads: ['PodDisruptionBudget.policy', 'workloads'],
     messages: {
       noSelector: 'PodDisruptionBudget has no selector; in policy/v1 a null selector matches no pods, so it protects nothing',
+      emptyBeta: 'selector is {how}; in policy/v1beta1 an empty or null selector selects no pods (policy/v1 reads {} as every pod), so this budget protects nothing',
       noPods: 'selector {selector} selects no pods, so this budget protects nothing: {why}',
     },
     precision: 'high',
@@ -21,8 +22,13 @@ export default defineRule({
       const ns = pdb.namespace ?? graph.defaultNamespace;
       const raw = getIn(pdb.obj, ['spec', 'selector']);
       const sel = labelSelector(raw, 'nothing');
+      if (pdb.version === 'v1beta1' && (sel.kind === 'everything' || (sel.kind === 'nothing' && sel.reason !== 'invalid'))) {
+        // policy/v1beta1 PodDisruptionBudgetSpec.selector: "An empty selector ({}) also selects no pods"
+        const how = sel.kind === 'everything' ? 'empty' : sel.reason === 'null' ? 'null' : 'absent';
+        report({ messageId: 'emptyBeta', data: { how }, resource: pdb, path: sel.kind === 'everything' ? ['spec', 'selector'] : ['spec'] });
+        continue;
+      }
       if (sel.kind === 'nothing') {
-        // policy/v1beta1 treated an empty selector differently; only v1 semantics are asserted here
         if (sel.reason !== 'invalid' && pdb.version === 'v1') report({ messageId: 'noSelector', resource: pdb, path: ['spec'] });
         continue;
       }

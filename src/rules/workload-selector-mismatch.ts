@@ -15,8 +15,10 @@ export default defineRule({
     reads: ['workloads'],
     messages: {
       missing: '{kind} has no spec.selector; apps/v1 requires one that matches the pod template labels',
+      empty: 'selector is empty, which would select every pod in the namespace; the API server rejects an empty selector for a {kind}',
       mismatch: 'selector does not select the pod template: it wants {wants} but the template {has}; the API server rejects this {kind}',
       overlap: 'selector {selector} also selects the pods of {other}; both controllers will fight over the same pods',
+      adopts: 'selector {selector} also selects {other}, which no controller owns; this {kind} will adopt it and count it as one of its replicas',
     },
     sources: [{ tool: 'kube-linter', id: 'mismatching-selector' }],
     precision: 'high',
@@ -31,6 +33,10 @@ export default defineRule({
       if (sel === 'skip') continue;
       if (sel === 'missing') {
         report({ messageId: 'missing', data: { kind: owner.kind }, resource: owner, path: ['spec'] });
+        continue;
+      }
+      if (sel.kind === 'everything' && owner.group === 'apps') {
+        report({ messageId: 'empty', data: { kind: owner.kind }, resource: owner, path: ['spec', 'selector'] });
         continue;
       }
       const failed = failedRequirements(sel, t.labels);
@@ -50,10 +56,11 @@ export default defineRule({
         const pair = [owner.id, other.owner.id].sort((a, b) => a - b).join(':');
         if (reported.has(pair)) continue;
         reported.add(pair);
+        const bare = other.owner.kind === 'Pod' && other.owner.group === '';
         report({
-          messageId: 'overlap',
+          messageId: bare ? 'adopts' : 'overlap',
           level: 'warning',
-          data: { selector: sel.requirements.map(describeRequirement).join(','), other: `${other.owner.kind} ${other.owner.name}` },
+          data: { selector: sel.requirements.map(describeRequirement).join(','), other: `${other.owner.kind} ${other.owner.name}`, kind: owner.kind },
           resource: owner,
           path: ['spec', 'selector'],
           related: [{ resource: other.owner, path: [...other.path, 'metadata', 'labels'], message: `pods of ${other.owner.kind} ${other.owner.name}` }],
@@ -74,7 +81,9 @@ function selectorOf(owner: Resource): Selector | 'missing' | 'skip' {
     return getIn(owner.obj, ['spec', 'manualSelector']) === true && isObject(raw) ? labelSelector(raw, 'nothing') : 'skip';
   }
   if (raw === undefined || raw === null) return owner.version === 'v1' ? 'missing' : 'skip';
-  return labelSelector(raw, 'nothing');
+  const sel = labelSelector(raw, 'nothing');
+  // an empty selector is rejected for the apps kinds; older groups defaulted it from the template labels
+  return sel.kind === 'everything' && owner.group !== 'apps' ? 'skip' : sel;
 }
 
 /** Other controllers' templates this selector also picks; an owner and what it owns are not an overlap. */
@@ -84,8 +93,18 @@ function overlapping(graph: Graph, t: PodTemplate, sel: Selector): PodTemplate[]
     // two declarations of one object are manifest-duplicate's business, not an overlap
     if (graph.sameIdentity(o.owner).includes(t.owner)) return false;
     if (o.owner.kind === 'Job' || o.owner.kind === 'CronJob') return false;
+    if (o.owner.kind === 'Pod' && o.owner.group === '') {
+      // a Deployment's pods are picked by its ReplicaSets, whose selectors add pod-template-hash, so a bare Pod
+      // is not adopted; nor is a Pod that already has a controller
+      if (t.owner.kind === 'Deployment' || hasController(o.owner)) return false;
+    }
     return !owns(t.owner, o.owner) && !owns(o.owner, t.owner);
   });
+}
+
+function hasController(r: Resource): boolean {
+  const refs = getIn(r.obj, ['metadata', 'ownerReferences']);
+  return Array.isArray(refs) && refs.some((ref) => isObject(ref) && ref.controller === true);
 }
 
 function owns(a: Resource, b: Resource): boolean {
