@@ -8,6 +8,7 @@
 import jsyaml from 'js-yaml';
 import { parseAllDocuments, LineCounter } from 'yaml';
 import { jsonErrorOffset } from './json-error.js';
+import { K8S_SCHEMA, K8S_YAML_TAGS } from './k8s-yaml.js';
 import type { JsonValue } from './types.js';
 
 export interface ParsedDoc {
@@ -38,7 +39,7 @@ export function parseText(text: string, format: 'yaml' | 'json'): ParseOutcome {
   const origins = text.includes('# Source:') ? helmOrigins(text) : undefined;
   if (!((text.includes('&') || text.includes('*')) && MAYBE_ALIAS.test(text))) {
     try {
-      const values = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }) as JsonValue[];
+      const values = jsyaml.loadAll(text, undefined, { schema: K8S_SCHEMA }) as JsonValue[];
       return { docs: values.map((value, index) => withOrigin({ index, value }, origins)) };
     } catch {
       // fall through: the careful parser reports the error per document and keeps the other documents
@@ -58,6 +59,7 @@ function parseCarefully(text: string, origins: Map<number, string> | undefined):
     lineCounter,
     merge: true,
     uniqueKeys: true,
+    customTags: (tags) => [...K8S_YAML_TAGS, ...tags],
     prettyErrors: false,
     strict: true,
   });
