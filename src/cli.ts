@@ -26,12 +26,19 @@ export interface Io {
 const HELP = `meshlint ${TOOL_VERSION}: lint Kubernetes manifests and service-mesh policy
 
 Usage:
-  meshlint [options] <path...>      lint files and directories (.yaml, .yml, .json); "-" reads stdin
+  meshlint [options] <path...>      lint files and directories (.yaml, .yml, .json; kustomizations are rendered;
+                                    cdk8s / kubernetes-models .ts sources are read statically); "-" reads stdin
   meshlint rules                    list the rules with their default levels
   meshlint summary --sarif <file> [options] [path...]
                                     Markdown job summary: findings table from the SARIF file, and a topology
                                     picture with the findings on it when paths are given
   meshlint lsp --stdio              language server: diagnostics for open files, linted with the workspace
+  meshlint graph [options] <path...> --format json|mermaid|dot
+                                    call graph (workload → Service calls with attempts, timeouts and evidence,
+                                    policy permits, routes) with the findings on each node; default json
+  meshlint explain <namespace>/<Kind>/<name> [options] [path...]
+                                    what the graph concluded about one object: injection and the marker that
+                                    decided, mTLS per port, Services, policies, routes, findings (paths default to ".")
   meshlint --help | --version
 
 Options:
@@ -142,14 +149,16 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const summary = positionals[0] === 'summary';
-  const paths = summary ? positionals.slice(1) : positionals;
+  const graphCmd = positionals[0] === 'graph';
+  const explainCmd = positionals[0] === 'explain';
+  const paths = summary || graphCmd ? positionals.slice(1) : explainCmd ? (positionals.length > 2 ? positionals.slice(2) : ['.']) : positionals;
   if (summary && !v.sarif) throw new UsageError('summary needs --sarif <file> (the report written by --format sarif)');
   if (!summary && (v.sarif || v['github-output'])) throw new UsageError('--sarif and --github-output belong to "meshlint summary"');
   if (v.values && !v.helm) throw new UsageError('--values needs --helm <chart>');
   if (!summary && paths.length === 0 && !v.helm) throw new UsageError('no paths given (use "." for the current directory, "-" for stdin)');
 
   const fmt = (v.format ?? 'stylish') as Format;
-  if (!FORMATS.includes(fmt)) throw new UsageError(`unknown format "${v.format}" (choose ${FORMATS.join(', ')})`);
+  if (!graphCmd && !FORMATS.includes(fmt)) throw new UsageError(`unknown format "${v.format}" (choose ${FORMATS.join(', ')})`);
   const failLevel = v['fail-level'];
   if (failLevel !== undefined && !['error', 'warning', 'note', 'never'].includes(failLevel)) {
     throw new UsageError(`--fail-level must be error, warning, note or never, not "${failLevel}"`);
@@ -172,6 +181,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     onlyRules: v.rule,
     helm: v.helm ? { chart: v.helm, values: v.values ?? [], namespace: v.namespace } : undefined,
   };
+  if (explainCmd) return (await import('./commands/explain.js')).explainCommand(positionals[1], options, io);
+  if (graphCmd) return (await import('./commands/graph.js')).graphCommand(options, { format: v.format, outputFile: v['output-file'] }, io);
   if (summary) {
     const lintOptions = paths.length || v.helm ? options : undefined;
     return summaryCommand({ sarif: v.sarif!, lintOptions, githubOutput: v['github-output'], outputFile: v['output-file'] }, io);

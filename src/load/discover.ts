@@ -3,9 +3,12 @@
  * files named explicitly are read whatever their extension. A path that cannot be used is an InputError,
  * never an exception: the run goes on with the rest.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globby } from 'globby';
+import { isKustomizationFile, kustomizationIn, splitKustomize } from './kustomize.js';
+import { isTypeScriptPath, looksLikeManifestSource, TYPESCRIPT_EXTENSIONS } from './typescript.js';
+import { gitignoreFilter, GITIGNORE_PATTERN } from './gitignore.js';
 import type { InputError } from './types.js';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
@@ -14,6 +17,12 @@ export interface Discovered {
   /** Absolute paths, sorted, without duplicates. */
   readonly files: string[];
   readonly errors: InputError[];
+  /**
+   * Kustomization roots (absolute directories) to render instead of reading their files: a directory
+   * named on the command line that holds a kustomization, a named kustomization file's directory, and
+   * roots found while walking (see splitKustomize for which of those are rendered).
+   */
+  readonly kustomizations: string[];
 }
 
 export interface DiscoverOptions {
@@ -25,6 +34,7 @@ export interface DiscoverOptions {
 export async function discoverFiles(paths: readonly string[], options: DiscoverOptions): Promise<Discovered> {
   const found = new Set<string>();
   const errors: InputError[] = [];
+  const kustomizations = new Set<string>();
   for (const given of paths) {
     const abs = path.resolve(options.cwd, given);
     let stat;
@@ -35,18 +45,24 @@ export async function discoverFiles(paths: readonly string[], options: DiscoverO
       continue;
     }
     if (stat.isFile()) {
-      found.add(abs);
+      if (isKustomizationFile(abs)) kustomizations.add(path.dirname(abs));
+      else found.add(abs);
       continue;
     }
     if (!stat.isDirectory()) {
       errors.push({ path: given, message: 'not a regular file or directory' });
       continue;
     }
+    if (await kustomizationIn(abs)) {
+      kustomizations.add(abs);
+      continue;
+    }
     try {
-      const entries = await globby(MANIFEST_EXTENSIONS.map((e) => `**/*.${e}`), {
+      const patterns = [...MANIFEST_EXTENSIONS, ...TYPESCRIPT_EXTENSIONS].map((e) => `**/*.${e}`);
+      const listed = await globby([...patterns, '**/Kustomization', GITIGNORE_PATTERN], {
         cwd: abs,
         absolute: true,
-        gitignore: options.gitignore,
+        gitignore: false, // applied below, in one pass (see gitignore.ts)
         ignore: [...options.ignore, '**/node_modules/**', '**/.git/**'],
         dot: false,
         onlyFiles: true,
@@ -54,13 +70,35 @@ export async function discoverFiles(paths: readonly string[], options: DiscoverO
         suppressErrors: true,
         caseSensitiveMatch: false,
       });
-      if (entries.length === 0) errors.push({ path: given, message: 'directory contains no .yaml, .yml or .json files' });
-      for (const e of entries) found.add(path.normalize(e));
+      const gitignores = listed.filter((e) => e.endsWith('/.gitignore'));
+      const isIgnored = options.gitignore ? gitignoreFilter(abs, gitignores) : () => false;
+      const walked = listed.filter((e) => !e.endsWith('/.gitignore') && !isIgnored(e));
+      const split = splitKustomize(walked.map((e) => path.normalize(e)));
+      for (const k of split.roots) kustomizations.add(k);
+      // TypeScript found by walking is read only when it imports a manifest library (cheap string test)
+      const entries: string[] = [];
+      for (const e of split.files) {
+        if (/\.[mc]?ts$/i.test(e)) {
+          if (isTypeScriptPath(e) && importsManifestLibrary(e)) entries.push(e);
+        } else if (path.extname(e) !== '') entries.push(e); // extensionless: a case variant of `Kustomization`
+      }
+      if (entries.length === 0 && split.roots.length === 0) errors.push({ path: given, message: 'directory contains no .yaml, .yml or .json files' });
+      for (const e of entries) found.add(e);
     } catch (e) {
       errors.push({ path: given, message: describeFsError(e, 'cannot list directory') });
     }
   }
-  return { files: [...found].sort(), errors };
+  return { files: [...found].sort(), errors, kustomizations: [...kustomizations].sort() };
+}
+
+/** Synchronous, like the manifest reads in index.ts: many small files cost more in promise round trips than in reading. */
+function importsManifestLibrary(abs: string): boolean {
+  try {
+    if (statSync(abs).size > 4 * 1024 * 1024) return false;
+    return looksLikeManifestSource(readFileSync(abs, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 export function describeFsError(e: unknown, fallback: string): string {

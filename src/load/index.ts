@@ -2,10 +2,13 @@
  * Inputs → Resource[]. Every file the run touches is accounted for: its objects become Resources, its
  * problems become findings of the `input` rules, and documents that are not Kubernetes objects are counted.
  */
-import { promises as fs } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { describeFsError, discoverFiles, displayPath } from './discover.js';
+import { renderHelm, type HelmInput } from './helm.js';
 import { builtinKind, groupKindKey, splitApiVersion } from './kinds.js';
+import { renderKustomizations } from './kustomize.js';
 import { parseText, type ParsedDoc } from './parse.js';
+import { isTypeScriptPath, loadTypeScript } from './typescript.js';
 import {
   isObject,
   str,
@@ -33,6 +36,12 @@ export interface LoadOptions {
   readonly maxFileBytes: number;
   /** Extra in-memory inputs (tests, editor buffers, rendered kustomize/helm output). */
   readonly texts?: readonly { path: string; text: string }[];
+  /** A chart to render with `helm template` (src/load/helm.ts). */
+  readonly helm?: HelmInput;
+  /** Text that replaces a file's content on disk, by absolute path (unsaved editor buffers). */
+  readonly overrides?: ReadonlyMap<string, string>;
+  /** Environment for the external renderers (kustomize, kubectl, helm); default: the process's. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -40,6 +49,7 @@ export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 interface RawObject {
   readonly obj: JsonObject;
   readonly source: SourceRef;
+  readonly unknown?: readonly Path[];
 }
 
 export async function loadInputs(options: LoadOptions): Promise<LoadResult> {
@@ -52,11 +62,19 @@ export async function loadInputs(options: LoadOptions): Promise<LoadResult> {
   const fsPaths = options.paths.filter((p) => p !== '-');
   const discovered = fsPaths.length
     ? await discoverFiles(fsPaths, { cwd: options.cwd, ignore: options.ignore, gitignore: options.gitignore })
-    : { files: [], errors: [] };
+    : { files: [], errors: [], kustomizations: [] };
   inputErrors.push(...discovered.errors);
 
+  if (discovered.kustomizations.length) {
+    const k = await renderKustomizations(discovered.kustomizations, { cwd: options.cwd, env: options.env });
+    inputErrors.push(...k.errors);
+    files.push(...k.files);
+    accounting.push(...k.accounting);
+    for (const o of k.objects) addObject(o.obj, o.source, raws, problems);
+  }
+
   const texts: { path: string; absPath?: string; text: string }[] = [];
-  const reads = await readAll(discovered.files, options.maxFileBytes);
+  const reads = readAll(discovered.files, options.maxFileBytes, options.overrides);
   for (const r of reads) {
     const shown = displayPath(r.abs, options.cwd);
     if ('text' in r) texts.push({ path: shown, absPath: r.abs, text: r.text });
@@ -69,11 +87,21 @@ export async function loadInputs(options: LoadOptions): Promise<LoadResult> {
   }
   if (options.paths.includes('-')) texts.push({ path: options.stdinName, text: stripBom(options.stdin ?? '') });
   for (const t of options.texts ?? []) texts.push({ path: t.path, text: stripBom(t.text) });
+  if (options.helm) {
+    const h = await renderHelm(options.helm, { cwd: options.cwd, env: options.env });
+    if (h.error) inputErrors.push(h.error);
+    if (h.text) texts.push(h.text);
+  }
 
   for (const t of texts) {
     const file: SourceFile = { path: t.path, absPath: t.absPath, text: t.text, format: formatOf(t.path, t.text) };
     files.push(file);
-    accounting.push(loadFile(file, raws, problems));
+    if (file.format === 'typescript') {
+      const ts = await loadTypeScript(file);
+      problems.push(...ts.problems);
+      accounting.push(ts.account);
+      for (const o of ts.objects) addObject(o.obj, o.source, raws, problems, o.unknown);
+    } else accounting.push(loadFile(file, raws, problems));
   }
 
   const resources = buildResources(raws, options.defaultNamespace, problems);
@@ -82,25 +110,25 @@ export async function loadInputs(options: LoadOptions): Promise<LoadResult> {
 
 type ReadOutcome = { abs: string; text: string } | { abs: string; error: string };
 
-/** Read with bounded concurrency; refuse binaries and oversized files with a message, never a throw. */
-async function readAll(paths: readonly string[], maxBytes: number): Promise<ReadOutcome[]> {
-  const out: ReadOutcome[] = new Array(paths.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    for (let i = next++; i < paths.length; i = next++) out[i] = await readOne(paths[i]!, maxBytes);
-  }
-  await Promise.all(Array.from({ length: Math.min(32, paths.length) }, worker));
-  return out;
+/**
+ * Synchronous on purpose: for thousands of small files, promise-based reads spent more time in libuv round
+ * trips (open, fstat, read, close) than parsing took. Binaries and oversized files get a message, never a throw.
+ */
+function readAll(paths: readonly string[], maxBytes: number, overrides?: ReadonlyMap<string, string>): ReadOutcome[] {
+  return paths.map((abs) => {
+    const text = overrides?.get(abs);
+    return text !== undefined ? { abs, text: stripBom(text) } : readOne(abs, maxBytes);
+  });
 }
 
-async function readOne(abs: string, maxBytes: number): Promise<ReadOutcome> {
+function readOne(abs: string, maxBytes: number): ReadOutcome {
   try {
-    const stat = await fs.stat(abs);
-    if (stat.size > maxBytes) {
-      return { abs, error: `file is ${stat.size} bytes, over the limit of ${maxBytes} bytes (--max-file-size); not parsed` };
+    const { size } = statSync(abs);
+    if (size > maxBytes) {
+      return { abs, error: `file is ${size} bytes, over the limit of ${maxBytes} bytes (--max-file-size); not parsed` };
     }
-    const buf = await fs.readFile(abs);
-    const nul = buf.indexOf(0, 0);
+    const buf = readFileSync(abs);
+    const nul = buf.indexOf(0);
     if (nul !== -1 && nul < 8192) return { abs, error: `binary file (NUL byte at offset ${nul}); not parsed` };
     return { abs, text: stripBom(buf.toString('utf8')) };
   } catch (e) {
@@ -112,15 +140,16 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function formatOf(p: string, text?: string): 'yaml' | 'json' {
+function formatOf(p: string, text?: string): SourceFile['format'] {
   if (/\.json$/i.test(p)) return 'json';
+  if (isTypeScriptPath(p)) return 'typescript';
   if (text !== undefined && p === '<stdin>' && /^\s*[{[]/.test(text)) return 'yaml';
   return 'yaml';
 }
 
 function loadFile(file: SourceFile, raws: RawObject[], problems: LoadProblem[]): FileAccount {
   if (file.text.trim() === '') return { path: file.path, documents: 0, objects: 0, skipped: 0, status: 'empty', note: 'empty file' };
-  const outcome = parseText(file.text, file.format);
+  const outcome = parseText(file.text, file.format === 'json' ? 'json' : 'yaml');
   if (outcome.fileError) {
     problems.push({ ruleId: 'manifest-parse-error', file, message: outcome.fileError.message, line: outcome.fileError.line, column: outcome.fileError.column });
     return { path: file.path, documents: 0, objects: 0, skipped: 0, status: 'error', note: outcome.fileError.message };
@@ -191,7 +220,7 @@ function isToolConfig(obj: JsonObject): boolean {
 }
 
 /** Returns false when the document is not a Kubernetes object (counted by the caller, not reported). */
-function addObject(obj: JsonObject, source: SourceRef, raws: RawObject[], problems: LoadProblem[]): boolean {
+function addObject(obj: JsonObject, source: SourceRef, raws: RawObject[], problems: LoadProblem[], unknown?: readonly Path[]): boolean {
   if (isToolConfig(obj)) return false;
   const missing: string[] = [];
   if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '') missing.push('apiVersion');
@@ -206,7 +235,7 @@ function addObject(obj: JsonObject, source: SourceRef, raws: RawObject[], proble
     });
     return true;
   }
-  raws.push({ obj, source });
+  raws.push(unknown?.length ? { obj, source, unknown } : { obj, source });
   return true;
 }
 
@@ -222,7 +251,7 @@ function buildResources(raws: readonly RawObject[], defaultNamespace: string, pr
     if (group !== undefined && kind !== undefined) crdScope.set(groupKindKey(group, kind), spec.scope !== 'Cluster');
   }
   const out: Resource[] = [];
-  for (const { obj, source } of raws) {
+  for (const { obj, source, unknown } of raws) {
     const apiVersion = obj.apiVersion as string;
     const kind = obj.kind as string;
     const { group, version } = splitApiVersion(apiVersion);
@@ -258,6 +287,7 @@ function buildResources(raws: readonly RawObject[], defaultNamespace: string, pr
       known: builtin !== undefined || fromCrd !== undefined,
       obj,
       source,
+      ...(unknown ? { unknown } : {}),
     });
   }
   return out;

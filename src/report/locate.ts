@@ -4,7 +4,7 @@
  * ends at a missing key falls back to the nearest existing ancestor, and says so (`exact: false`).
  */
 import { CST, Parser } from 'yaml';
-import type { Path, SourceFile, SourceRef } from '../load/types.js';
+import { formatPath, pathKey, type Path, type SourceFile, type SourceRef } from '../load/types.js';
 
 export interface Region {
   readonly startLine: number;
@@ -22,6 +22,8 @@ export interface ResolvedLocation {
   readonly exact: boolean;
   /** For rendered Helm output: lines are counted from the document's `# Source:` line. */
   readonly rendered?: boolean;
+  /** Why the location is only approximate, in words, when the loader knows (kustomize patches). */
+  readonly note?: string;
 }
 
 interface FileIndex {
@@ -51,6 +53,34 @@ export class Locator {
 
   /** Position of `path` inside the object at `source`. */
   locate(source: SourceRef, path: Path, expect?: { kind: string; name: string }): ResolvedLocation {
+    const loc = source.positions ? this.fromPositions(source, path) : this.fromCst(source, path, expect);
+    if (loc.exact || !source.renderedBy || path.length === 0) return loc;
+    const note = `${formatPath(path)} is not written in ${loc.uri}; ${source.renderedBy} sets or changes it, so the nearest enclosing key is shown`;
+    return { ...loc, note };
+  }
+
+  /** Loader-supplied positions: the longest mapped prefix of the path. */
+  private fromPositions(source: SourceRef, path: Path): ResolvedLocation {
+    const positions = source.positions!;
+    const full = [...source.prefix, ...path];
+    for (let n = full.length; n >= 0; n--) {
+      const range = positions.get(pathKey(full.slice(0, n)));
+      if (!range) continue;
+      const region = toRegion(this.lines(source.file), range[0], range[1], source.file.text);
+      return { uri: source.file.path, region, exact: n === full.length };
+    }
+    return { uri: source.file.path, region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 }, exact: false };
+  }
+
+  private readonly lineCache = new Map<SourceFile, number[]>();
+
+  private lines(file: SourceFile): number[] {
+    let l = this.cache.get(file)?.lineStarts ?? this.lineCache.get(file);
+    if (!l) this.lineCache.set(file, (l = lineStarts(file.text)));
+    return l;
+  }
+
+  private fromCst(source: SourceRef, path: Path, expect: { kind: string; name: string } | undefined): ResolvedLocation {
     const file = source.file;
     const idx = this.index(file);
     const doc = pickDocument(idx.docs, source.docIndex, expect, source.prefix);

@@ -69,10 +69,11 @@ function locateOne(f: Finding, locator: Locator): LocatedFinding {
   let region: Region;
   let exact = true;
   let rendered = false;
+  let note: string | undefined;
   let object: ObjectRef | undefined;
   if (f.resource) {
     const loc = locator.locate(f.resource.source, f.path, { kind: f.resource.kind, name: f.resource.name });
-    ({ uri, region, exact } = loc);
+    ({ uri, region, exact, note } = loc);
     rendered = loc.rendered ?? false;
     object = objectRef(f.resource);
   } else {
@@ -98,7 +99,8 @@ function locateOne(f: Finding, locator: Locator): LocatedFinding {
     finding: f,
     ruleId: f.ruleId,
     level: f.level,
-    message: f.message,
+    // a location the loader could only approximate (kustomize patches) says so in every output format
+    message: note ? `${f.message} (${note})` : f.message,
     uri,
     region,
     exact,

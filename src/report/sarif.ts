@@ -54,8 +54,8 @@ export function toSarif(result: LintResult, located: readonly LocatedFinding[], 
           threadFlows: [
             {
               locations: l.flow.map((step, i) => ({
+                // no nestingLevel: the VS Code viewer indents by (nestingLevel - 1) steps, so 0 would pull steps left
                 location: { ...relatedLocation(step, 1000 + i), id: undefined },
-                nestingLevel: 0,
                 executionOrder: i + 1,
               })),
             },
