@@ -181,7 +181,10 @@ function loadFile(file: SourceFile, raws: RawObject[], problems: LoadProblem[]):
 /** Returns how many documents were not Kubernetes objects (counted, not reported). */
 function collectObjects(file: SourceFile, doc: ParsedDoc, raws: RawObject[], problems: LoadProblem[]): number {
   const value = doc.value;
-  const source: SourceRef = { file, docIndex: doc.index, prefix: [], ...(doc.origin ? { origin: doc.origin } : {}) };
+  // `# Source:` names the chart template only for rendered streams (stdin, --helm). A rendered file that is
+  // committed to the repository is itself what users edit and what code scanning can show, so it keeps its path.
+  const origin = doc.origin !== undefined && file.absPath === undefined ? doc.origin : undefined;
+  const source: SourceRef = { file, docIndex: doc.index, prefix: [], ...(origin !== undefined ? { origin } : {}) };
   if (!isObject(value)) {
     problems.push({
       ruleId: 'manifest-invalid',
