@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { format, lint } from '../src/index.js';
+import { Locator } from '../src/report/locate.js';
 
 const word = fc.constantFrom('app', 'web', 'api', 'db', 'tier', 'front', 'v1', 'v2', 'shop', 'default', 'http', 'grpc', '');
 const labels = fc.dictionary(word, word, { maxKeys: 3 });
@@ -80,7 +81,30 @@ async function runAll(files: { path: string; text: string }[]): Promise<void> {
   }
 }
 
+/** Every object's `kind` key is found on a line that says so: the reporter picked the right document. */
+async function checkKindLocations(files: { path: string; text: string }[]): Promise<void> {
+  const result = await lint({ paths: [], texts: files, config: false, cwd: '/nonexistent-root' });
+  const locator = new Locator();
+  for (const r of result.load.resources) {
+    const loc = locator.locate(r.source, ['kind'], { kind: r.kind, name: r.name });
+    const line = r.source.file.text.split('\n')[loc.region.startLine - 1] ?? '';
+    expect(line, `${r.source.file.path}: ${r.kind}/${r.name}`).toMatch(new RegExp(`kind: ?['"]?${r.kind.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  }
+}
+
 describe('fuzz: load → graph → rules → reports', () => {
+  it('locates every object in its own document, whatever the document layout', async () => {
+    const doc = fc.record({ apiVersion: fc.constant('v1'), kind: fc.constantFrom('ConfigMap', 'Service', 'Secret'), metadata: fc.record({ name: fc.constantFrom('a', 'b', 'c') }) });
+    const separator = fc.constantFrom('---\n', '---\n# comment\n', '\n---\n\n', '--- # note\n', '...\n---\n');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(doc, separator, fc.boolean()), { minLength: 1, maxLength: 6 }), fc.boolean(), async (docs, leadingMarker) => {
+        const text = (leadingMarker ? '---\n' : '') + docs.map(([d, sep, empty], i) => (i ? sep : '') + (empty ? '---\n' : '') + stringify(d)).join('');
+        await checkKindLocations([{ path: 'multi.yaml', text }]);
+      }),
+      { numRuns: 150, seed: 7 },
+    );
+  });
+
   it('never throws on random manifests spread over files', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(manifest, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }), fc.boolean(), async (fileDocs, asJson) => {

@@ -127,6 +127,37 @@ export function offsetToLineColumn(text: string, offset: number): { line: number
   return { line, column: end - lineStart + 1 };
 }
 
+/** A `---` at column 0, alone or followed by white space or content. */
+function isDocumentMarker(line: string): boolean {
+  return line.startsWith('---') && (line.length === 3 || line[3] === ' ' || line[3] === '\t' || line[3] === '\r');
+}
+
+/**
+ * Offset where each document starts, counted as both YAML parsers count them (see helmOrigins). Lets the
+ * reporter parse only the documents that have findings.
+ */
+export function documentStarts(text: string): number[] {
+  const starts = [0];
+  let docHasContent = false;
+  let seenMarker = false;
+  let pos = 0;
+  while (pos <= text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl === -1) nl = text.length;
+    if (text.startsWith('---', pos) && isDocumentMarker(text.slice(pos, Math.min(nl, pos + 4)))) {
+      if (seenMarker || docHasContent) starts.push(pos);
+      else starts[0] = pos;
+      seenMarker = true;
+      docHasContent = false;
+    } else if (!docHasContent) {
+      const line = text.slice(pos, nl);
+      if (line.trim() !== '' && !line.startsWith('#') && !line.startsWith('%')) docHasContent = true;
+    }
+    pos = nl + 1;
+  }
+  return starts;
+}
+
 /**
  * Map document index → chart path for `helm template` output. A `---` at column 0 starts a new document;
  * content before the first marker forms document 0 (as both YAML parsers count it).
@@ -141,7 +172,7 @@ export function helmOrigins(text: string): Map<number, string> {
     let nl = text.indexOf('\n', pos);
     if (nl === -1) nl = text.length;
     const line = text.slice(pos, nl);
-    if (line.startsWith('---') && (line.length === 3 || line[3] === ' ' || line[3] === '\t' || line[3] === '\r')) {
+    if (isDocumentMarker(line)) {
       if (seenMarker || docHasContent) doc++;
       seenMarker = true;
       docHasContent = false;

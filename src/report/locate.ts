@@ -4,6 +4,7 @@
  * ends at a missing key falls back to the nearest existing ancestor, and says so (`exact: false`).
  */
 import { CST, Parser } from 'yaml';
+import { documentStarts } from '../load/parse.js';
 import { formatPath, pathKey, type Path, type SourceFile, type SourceRef } from '../load/types.js';
 
 export interface Region {
@@ -27,8 +28,18 @@ export interface ResolvedLocation {
 }
 
 interface FileIndex {
-  readonly docs: CST.Document[];
   readonly lineStarts: number[];
+  /** Offset where each document starts (see documentStarts). */
+  readonly starts: number[];
+  /** Documents parsed so far, by index; offsets in them are relative to `base`. */
+  readonly docs: Map<number, ParsedDocument | undefined>;
+  /** The whole file parsed at once: only when the document boundaries disagree with the object. */
+  whole?: CST.Document[];
+}
+
+interface ParsedDocument {
+  readonly doc: CST.Document;
+  readonly base: number;
 }
 
 type Token = CST.Token;
@@ -39,16 +50,48 @@ export class Locator {
   private index(file: SourceFile): FileIndex {
     let idx = this.cache.get(file);
     if (!idx) {
-      const docs: CST.Document[] = [];
-      try {
-        for (const tok of new Parser().parse(file.text)) if (tok.type === 'document') docs.push(tok);
-      } catch {
-        // the CST parser does not throw on bad YAML, but nothing here may end the run
-      }
-      idx = { docs, lineStarts: lineStarts(file.text) };
+      idx = { lineStarts: lineStarts(file.text), starts: documentStarts(file.text), docs: new Map() };
       this.cache.set(file, idx);
     }
     return idx;
+  }
+
+  /**
+   * Document `i`, parsed on its own: only documents with findings are parsed, which matters for large
+   * multi-document files (an install bundle with one finding).
+   */
+  private document(file: SourceFile, idx: FileIndex, i: number): ParsedDocument | undefined {
+    if (idx.docs.has(i)) return idx.docs.get(i);
+    let parsed: ParsedDocument | undefined;
+    const base = idx.starts[i];
+    if (base !== undefined) {
+      const end = idx.starts[i + 1] ?? file.text.length;
+      const doc = firstDocument(file.text.slice(base, end));
+      parsed = doc ? { doc, base } : undefined;
+    }
+    idx.docs.set(i, parsed);
+    return parsed;
+  }
+
+  private wholeFile(file: SourceFile, idx: FileIndex): CST.Document[] {
+    if (!idx.whole) {
+      idx.whole = [];
+      try {
+        for (const tok of new Parser().parse(file.text)) if (tok.type === 'document') idx.whole.push(tok);
+      } catch {
+        // the CST parser does not throw on bad YAML, but nothing here may end the run
+      }
+    }
+    return idx.whole;
+  }
+
+  /** The document holding the object: by index, checked against its kind and name, else searched nearby. */
+  private pick(file: SourceFile, idx: FileIndex, source: SourceRef, expect: { kind: string; name: string } | undefined): ParsedDocument | undefined {
+    const own = this.document(file, idx, source.docIndex);
+    if (!expect || source.prefix.length || (own && docMatches(own.doc, expect))) return own;
+    const whole = this.wholeFile(file, idx);
+    const found = pickDocument(whole, source.docIndex, expect);
+    return found ? { doc: found, base: 0 } : own;
   }
 
   /** Position of `path` inside the object at `source`. */
@@ -83,21 +126,21 @@ export class Locator {
   private fromCst(source: SourceRef, path: Path, expect: { kind: string; name: string } | undefined): ResolvedLocation {
     const file = source.file;
     const idx = this.index(file);
-    const doc = pickDocument(idx.docs, source.docIndex, expect, source.prefix);
+    const picked = this.pick(file, idx, source, expect);
     let range: [number, number] | undefined;
     let exact = true;
-    if (doc?.value) {
-      const found = walk(doc.value, [...source.prefix, ...path]);
-      range = found.range;
+    if (picked?.doc.value) {
+      const found = walk(picked.doc.value, [...source.prefix, ...path]);
+      range = [found.range[0] + picked.base, found.range[1] + picked.base];
       exact = found.exact;
-    } else if (doc) {
-      range = [doc.offset, doc.offset];
+    } else if (picked) {
+      range = [picked.doc.offset + picked.base, picked.doc.offset + picked.base];
       exact = path.length === 0;
     }
     if (!range) return { uri: file.path, region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 }, exact: false };
     const region = toRegion(idx.lineStarts, range[0], range[1], file.text);
     if (source.origin) {
-      const base = helmBaseLine(idx.lineStarts, file.text, doc);
+      const base = helmBaseLine(idx.lineStarts, file.text, picked ? picked.doc.offset + picked.base : undefined);
       return {
         uri: source.origin,
         region: { ...region, startLine: region.startLine - base, endLine: region.endLine - base },
@@ -149,9 +192,9 @@ function toRegion(starts: number[], from: number, to: number, text: string): Reg
 }
 
 /** Lines of a rendered Helm document are counted from its `# Source:` comment. */
-function helmBaseLine(starts: number[], text: string, doc: CST.Document | undefined): number {
-  if (!doc) return 0;
-  const docLine = offsetToPos(starts, doc.offset).line;
+function helmBaseLine(starts: number[], text: string, docOffset: number | undefined): number {
+  if (docOffset === undefined) return 0;
+  const docLine = offsetToPos(starts, docOffset).line;
   // the Source comment is at or just after the document start
   for (let l = docLine; l < Math.min(docLine + 3, starts.length); l++) {
     const s = starts[l - 1]!;
@@ -160,18 +203,24 @@ function helmBaseLine(starts: number[], text: string, doc: CST.Document | undefi
   return docLine - 1;
 }
 
-/** The document at `index`, checked against the object's kind/name when given (parsers may count differently). */
-function pickDocument(docs: CST.Document[], index: number, expect: { kind: string; name: string } | undefined, prefix: Path): CST.Document | undefined {
-  const doc = docs[index];
-  if (!expect || prefix.length) return doc;
-  if (doc && docMatches(doc, expect)) return doc;
-  for (let d = 1; d <= 2; d++) {
-    for (const i of [index - d, index + d]) {
+function firstDocument(text: string): CST.Document | undefined {
+  try {
+    for (const tok of new Parser().parse(text)) if (tok.type === 'document') return tok;
+  } catch {
+    // as above: never fatal
+  }
+  return undefined;
+}
+
+/** Search the documents around `index` for the object (the parsers may count documents differently). */
+function pickDocument(docs: CST.Document[], index: number, expect: { kind: string; name: string }): CST.Document | undefined {
+  for (let d = 0; d <= 2; d++) {
+    for (const i of d === 0 ? [index] : [index - d, index + d]) {
       const c = docs[i];
       if (c && docMatches(c, expect)) return c;
     }
   }
-  return doc;
+  return docs[index];
 }
 
 function docMatches(doc: CST.Document, expect: { kind: string; name: string }): boolean {
