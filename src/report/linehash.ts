@@ -5,32 +5,37 @@
  * followed by zero padding, and `<hex>:<n>` where n counts earlier lines with the same hash. Emitting the same
  * value means upload-sarif sees no inconsistency and alerts keep their identity when lines move.
  *
- * The 64-bit arithmetic is done on two 32-bit halves: BigInt made this the hottest function of a run.
+ * This runs over every file with a finding, so it is written for speed: the 64-bit arithmetic is done on
+ * two 32-bit halves without allocating, occurrences are counted on the numbers, and hex strings are only
+ * made for the lines asked for.
  */
 const WINDOW = 100;
 const TWO32 = 4294967296;
 
-/** 37^100 mod 2^64 as [high, low] 32-bit halves. */
-const POW = (() => {
+/** 37^100 mod 2^64 as high and low 32-bit halves. */
+const [POW_HI, POW_LO] = (() => {
   let hi = 0;
   let lo = 1;
-  for (let i = 0; i < WINDOW; i++) [hi, lo] = mulSmall(hi, lo, 37);
-  return [hi, lo] as const;
+  for (let i = 0; i < WINDOW; i++) {
+    const l = lo * 37;
+    hi = (Math.imul(hi, 37) + Math.floor(l / TWO32)) >>> 0;
+    lo = l >>> 0;
+  }
+  return [hi, lo];
 })();
 
-/** (hi:lo × m) mod 2^64 for m < 2^21. */
-function mulSmall(hi: number, lo: number, m: number): [number, number] {
-  const l = lo * m; // < 2^53
-  const carry = Math.floor(l / TWO32);
-  return [(Math.imul(hi, m) + carry) >>> 0, l >>> 0];
-}
-
-/** Hashes for lines 1..upToLine (index = line number). */
-export function lineHashes(text: string, upToLine = Number.POSITIVE_INFINITY): string[] {
-  const window = new Array<number>(WINDOW).fill(0);
-  const lineAt = new Array<number>(WINDOW).fill(-1);
-  const occurrences = new Map<string, number>();
-  const out: string[] = [];
+/**
+ * Hashes of the given 1-based lines (all lines up to the highest one are hashed, because each value counts
+ * the earlier lines with the same hash).
+ */
+export function lineHashesFor(text: string, wanted: ReadonlySet<number>): Map<number, string> {
+  const out = new Map<number, string>();
+  let maxWanted = 0;
+  for (const l of wanted) if (l > maxWanted) maxWanted = l;
+  if (maxWanted === 0) return out;
+  const window = new Uint16Array(WINDOW);
+  const lineAt = new Int32Array(WINDOW).fill(-1);
+  const occurrences = new Map<number, Map<number, number>>();
   let hi = 0;
   let lo = 0;
   let slot = 0;
@@ -40,33 +45,32 @@ export function lineHashes(text: string, upToLine = Number.POSITIVE_INFINITY): s
   let done = false;
 
   const emit = (): void => {
-    const hex = hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
-    const n = (occurrences.get(hex) ?? 0) + 1;
-    occurrences.set(hex, n);
     const l = lineAt[slot]!;
-    out[l] = `${hex}:${n}`;
     lineAt[slot] = -1;
-    if (l >= upToLine) done = true;
+    let byLo = occurrences.get(hi);
+    if (!byLo) occurrences.set(hi, (byLo = new Map()));
+    const n = (byLo.get(lo) ?? 0) + 1;
+    byLo.set(lo, n);
+    if (wanted.has(l)) out.set(l, `${hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0')}:${n}`);
+    if (l >= maxWanted) done = true;
   };
   const shiftIn = (ch: number): void => {
     const old = window[slot]!;
     window[slot] = ch;
-    // hash = 37·hash + ch − 37^100·old  (mod 2^64)
-    let [h, l] = mulSmall(hi, lo, 37);
-    l += ch;
-    if (l >= TWO32) {
-      l -= TWO32;
-      h = (h + 1) >>> 0;
+    // hash = 37·hash + ch − 37^100·old  (mod 2^64), on 32-bit halves
+    const mulLo = lo * 37 + ch; // < 2^38
+    let newHi = Math.imul(hi, 37) + Math.floor(mulLo / TWO32);
+    let newLo = mulLo % TWO32;
+    const subLo = POW_LO * old; // < 2^48
+    newHi -= Math.imul(POW_HI, old) + Math.floor(subLo / TWO32);
+    newLo -= subLo % TWO32;
+    if (newLo < 0) {
+      newLo += TWO32;
+      newHi -= 1;
     }
-    const [sh, sl] = mulSmall(POW[0], POW[1], old);
-    l -= sl;
-    if (l < 0) {
-      l += TWO32;
-      h = (h - 1) >>> 0;
-    }
-    hi = (h - sh) >>> 0;
-    lo = l >>> 0;
-    slot = (slot + 1) % WINDOW;
+    hi = newHi >>> 0;
+    lo = newLo >>> 0;
+    slot = slot === WINDOW - 1 ? 0 : slot + 1;
   };
   const feed = (code: number): void => {
     let ch = code;
@@ -87,10 +91,21 @@ export function lineHashes(text: string, upToLine = Number.POSITIVE_INFINITY): s
   for (let i = 0; i < text.length && !done; i++) feed(text.charCodeAt(i));
   if (!done) {
     feed(65535);
-    for (let i = 0; i < WINDOW; i++) {
+    for (let i = 0; i < WINDOW && !done; i++) {
       if (lineAt[slot] !== -1) emit();
       shiftIn(0);
     }
   }
+  return out;
+}
+
+/** Hashes for every line (index = line number); for tests and small files. */
+export function lineHashes(text: string): string[] {
+  const all = new Set<number>();
+  const lines = text.split(/\r\n|\r|\n/).length;
+  for (let i = 1; i <= lines; i++) all.add(i);
+  const m = lineHashesFor(text, all);
+  const out: string[] = [];
+  for (const [l, h] of m) out[l] = h;
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import { CST, Parser } from 'yaml';
 import { documentStarts } from '../load/parse.js';
+import { fastLocate } from './fast-locate.js';
 import { formatPath, pathKey, type Path, type SourceFile, type SourceRef } from '../load/types.js';
 
 export interface Region {
@@ -46,6 +47,9 @@ type Token = CST.Token;
 
 export class Locator {
   private readonly cache = new Map<SourceFile, FileIndex>();
+
+  /** `fast: false` always walks the CST (tests compare both). */
+  constructor(private readonly options: { fast?: boolean } = {}) {}
 
   private index(file: SourceFile): FileIndex {
     let idx = this.cache.get(file);
@@ -126,6 +130,8 @@ export class Locator {
   private fromCst(source: SourceRef, path: Path, expect: { kind: string; name: string } | undefined): ResolvedLocation {
     const file = source.file;
     const idx = this.index(file);
+    const fast = this.options.fast === false ? undefined : this.fromLines(file, idx, source, path, expect);
+    if (fast) return fast;
     const picked = this.pick(file, idx, source, expect);
     let range: [number, number] | undefined;
     let exact = true;
@@ -149,6 +155,27 @@ export class Locator {
       };
     }
     return { uri: file.path, region, exact };
+  }
+
+  /** The line scanner (fast-locate.ts), when it can answer with certainty for this document. */
+  private fromLines(file: SourceFile, idx: FileIndex, source: SourceRef, path: Path, expect: { kind: string; name: string } | undefined): ResolvedLocation | undefined {
+    if (file.format === 'json') return undefined;
+    const start = idx.starts[source.docIndex];
+    if (start === undefined) return undefined;
+    const end = idx.starts[source.docIndex + 1] ?? file.text.length;
+    if (expect && !source.prefix.length) {
+      // the document index must hold this object; otherwise the CST path searches for it
+      const k = fastLocate(file.text, start, end, ['kind']);
+      if (!k?.exact || !new RegExp(`^kind:\\s*["']?${escapeRegExp(expect.kind)}["']?$`).test(file.text.slice(k.range[0], k.range[1]))) return undefined;
+    }
+    const found = fastLocate(file.text, start, end, [...source.prefix, ...path]);
+    if (!found) return undefined;
+    const region = toRegion(idx.lineStarts, found.range[0], found.range[1], file.text);
+    if (source.origin) {
+      const base = helmBaseLine(idx.lineStarts, file.text, start);
+      return { uri: source.origin, region: { ...region, startLine: region.startLine - base, endLine: region.endLine - base }, exact: found.exact, rendered: true };
+    }
+    return { uri: file.path, region, exact: found.exact };
   }
 
   /** Region for a 1-based line/column given by a parser error (clamped to the file). */
@@ -320,4 +347,8 @@ function endOf(t: CST.BlockMap | CST.BlockSequence): number {
   if (!last) return t.offset;
   const v = last.value ?? ('key' in last ? last.key : undefined);
   return v ? tokenRange(v)[1] : t.offset;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

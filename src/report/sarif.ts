@@ -2,7 +2,7 @@
 import type * as Sarif from 'sarif';
 import type { LintResult } from '../lint.js';
 import { docsUrl, type Level, type Rule } from '../rules/types.js';
-import { lineHashes } from './linehash.js';
+import { lineHashesFor } from './linehash.js';
 import type { LocatedFinding, LocatedRelated } from './results.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -17,16 +17,21 @@ export function toSarif(result: LintResult, located: readonly LocatedFinding[], 
   const rules = result.rules.map((a) => a.rule);
   const ruleIndex = new Map(rules.map((r, i) => [r.meta.id, i]));
   const texts = new Map(result.load.files.map((f) => [f.path, f.text]));
-  const hashCache = new Map<string, string[]>();
-  const maxLine = new Map<string, number>();
-  for (const l of located) if (!l.rendered) maxLine.set(l.uri, Math.max(maxLine.get(l.uri) ?? 0, l.region.startLine));
+  // the lines each file needs a hash for, so that every file is hashed once and only as far as needed
+  const wantedLines = new Map<string, Set<number>>();
+  for (const l of located) {
+    if (l.rendered || !texts.has(l.uri)) continue;
+    let s = wantedLines.get(l.uri);
+    if (!s) wantedLines.set(l.uri, (s = new Set()));
+    s.add(l.region.startLine);
+  }
+  const hashCache = new Map<string, Map<number, string>>();
   const lineHash = (l: LocatedFinding): string | undefined => {
-    if (l.rendered) return undefined;
-    const text = texts.get(l.uri);
-    if (text === undefined) return undefined;
+    const wanted = wantedLines.get(l.uri);
+    if (l.rendered || !wanted) return undefined;
     let hashes = hashCache.get(l.uri);
-    if (!hashes) hashCache.set(l.uri, (hashes = lineHashes(text, maxLine.get(l.uri))));
-    return hashes[l.region.startLine];
+    if (!hashes) hashCache.set(l.uri, (hashes = lineHashesFor(texts.get(l.uri)!, wanted)));
+    return hashes.get(l.region.startLine);
   };
 
   const results: Sarif.Result[] = located.map((l) => {

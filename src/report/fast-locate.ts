@@ -1,0 +1,306 @@
+/**
+ * A path → range resolver for plain block YAML that works on the text's lines and indentation, without
+ * building a syntax tree. Manifests are nearly always written in this style, and on runs with thousands of
+ * findings the CST parser was most of the reporting time. Anything this scanner is not sure about (flow
+ * collections on the way, tabs, anchors, aliases, tags, complex keys, a key that is not where it expects)
+ * returns `undefined`, and the caller falls back to the CST walk, which handles all of YAML. The ranges
+ * follow the CST walk's conventions exactly (a property test compares the two).
+ */
+import type { Path } from '../load/types.js';
+
+export interface FastResult {
+  readonly range: [number, number];
+  readonly exact: boolean;
+}
+
+interface Line {
+  readonly start: number;
+  readonly end: number; // exclusive, without the line break
+  readonly indent: number;
+  /** Offset of the first non-space character, or -1 for a blank or comment-only line. */
+  readonly content: number;
+}
+
+/**
+ * Resolve `path` in the document occupying text[start, end). The document must be a block mapping at
+ * column 0 (after an optional `---` line and comments).
+ */
+export function fastLocate(text: string, start: number, end: number, path: Path): FastResult | undefined {
+  const lines = splitLines(text, start, end);
+  if (!lines) return undefined;
+  // the root: the first content line that is not a document marker, at column 0
+  let i = 0;
+  while (i < lines.length && (lines[i]!.content === -1 || isMarker(text, lines[i]!))) i++;
+  if (i >= lines.length || lines[i]!.indent !== 0) return undefined;
+  let node: NodeRef = { kind: 'block', firstLine: i, column: 0, lastLine: lines.length - 1 };
+  let range: [number, number] = [lines[i]!.content, lines[i]!.end];
+  for (let s = 0; s < path.length; s++) {
+    const seg = path[s]!;
+    const last = s === path.length - 1;
+    if (node.kind !== 'block') return undefined;
+    const step: EntryStep | ItemStep | 'unsure' | undefined = typeof seg === 'number' ? seqItem(text, lines, node, seg) : mapEntry(text, lines, node, seg);
+    if (step === 'unsure') return undefined;
+    if (step === undefined) return { range, exact: false };
+    if (step.kind === 'entry') {
+      if (last) {
+        return { range: step.scalarEnd !== undefined ? [step.keyStart, step.scalarEnd] : [step.keyStart, step.keyEnd], exact: true };
+      }
+      node = step.value;
+      if (node.kind === 'block') {
+        const r = blockRange(text, lines, node);
+        if (!r) return undefined;
+        range = r;
+      } else range = [step.keyStart, step.keyEnd];
+    } else {
+      if (last) return { range: step.range, exact: true };
+      range = step.range;
+      node = step.value;
+    }
+  }
+  return { range, exact: true };
+}
+
+/** Where the value of a key or item lives: a block region of lines, a scalar on the line, or something else. */
+type NodeRef =
+  | { readonly kind: 'block'; readonly firstLine: number; readonly column: number; readonly lastLine: number }
+  | { readonly kind: 'scalar' }
+  | { readonly kind: 'other' };
+
+type EntryStep = { kind: 'entry'; keyStart: number; keyEnd: number; scalarEnd?: number; value: NodeRef };
+type ItemStep = { kind: 'item'; range: [number, number]; value: NodeRef };
+
+function splitLines(text: string, start: number, end: number): Line[] | undefined {
+  const out: Line[] = [];
+  let pos = start;
+  while (pos < end) {
+    let nl = text.indexOf('\n', pos);
+    if (nl === -1 || nl > end) nl = end;
+    let stop = nl;
+    if (stop > pos && text.charCodeAt(stop - 1) === 13) stop--;
+    let c = pos;
+    while (c < stop && text.charCodeAt(c) === 32) c++;
+    if (c < stop && text.charCodeAt(c) === 9) return undefined; // tabs: leave it to the real parser
+    const blank = c === stop || text.charCodeAt(c) === 35; // '#'
+    out.push({ start: pos, end: stop, indent: c - pos, content: blank ? -1 : c });
+    pos = nl + 1;
+  }
+  return out;
+}
+
+function isMarker(text: string, l: Line): boolean {
+  return l.indent === 0 && (text.startsWith('---', l.content) || text.startsWith('...', l.content));
+}
+
+/** Lines [from, to] that belong to a block whose items sit at `column` (stops at a shallower content line). */
+function blockEnd(lines: Line[], from: number, column: number, limit: number): number {
+  let last = from;
+  for (let j = from + 1; j <= limit; j++) {
+    const l = lines[j]!;
+    if (l.content === -1) continue;
+    if (l.indent < column) break;
+    last = j;
+  }
+  return last;
+}
+
+const SPECIAL = /^[&*!|>{[?%@`]/;
+
+/** Parse the key at `at` on a line: plain or quoted, followed by `:` and a space or the line end. */
+function readKey(text: string, at: number, lineEnd: number): { key: string; end: number; afterColon: number } | 'unsure' | undefined {
+  const ch = text[at];
+  if (ch === '"' || ch === "'") {
+    let j = at + 1;
+    let key = '';
+    while (j < lineEnd) {
+      const c = text[j]!;
+      if (ch === "'" && c === "'" && text[j + 1] === "'") {
+        key += "'";
+        j += 2;
+        continue;
+      }
+      if (ch === '"' && c === '\\') return 'unsure';
+      if (c === ch) break;
+      key += c;
+      j++;
+    }
+    if (j >= lineEnd || text[j + 1] !== ':') return undefined;
+    const after = j + 2;
+    if (after < lineEnd && text[after] !== ' ') return undefined;
+    return { key, end: j + 1, afterColon: after };
+  }
+  if (ch === undefined || SPECIAL.test(ch) || ch === '#') return 'unsure';
+  // a plain key ends at the first ": " (or ":" at the end of the line)
+  let j = at;
+  while (j < lineEnd) {
+    const c = text.charCodeAt(j);
+    if (c === 58 /* : */ && (j + 1 === lineEnd || text.charCodeAt(j + 1) === 32)) break;
+    if (c === 35 /* # */ && text.charCodeAt(j - 1) === 32) return undefined;
+    j++;
+  }
+  if (j >= lineEnd) return undefined;
+  let keyEnd = j;
+  while (keyEnd > at && text.charCodeAt(keyEnd - 1) === 32) keyEnd--;
+  return { key: text.slice(at, keyEnd), end: keyEnd, afterColon: j + 1 };
+}
+
+/** The value after `key:` at `from` on its line: a scalar ending before a comment, nothing, or a special form. */
+function inlineValue(text: string, from: number, lineEnd: number): { kind: 'none' } | { kind: 'scalar'; end: number } | { kind: 'special' } {
+  let v = from;
+  while (v < lineEnd && text.charCodeAt(v) === 32) v++;
+  if (v >= lineEnd || text.charCodeAt(v) === 35) return { kind: 'none' };
+  const c = text[v]!;
+  if (c === '"' || c === "'") {
+    // quoted scalar on one line; a quote that does not close on this line is a multi-line scalar: unsure
+    let j = v + 1;
+    while (j < lineEnd) {
+      if (c === '"' && text[j] === '\\') {
+        j += 2;
+        continue;
+      }
+      if (text[j] === c) {
+        if (c === "'" && text[j + 1] === "'") {
+          j += 2;
+          continue;
+        }
+        return { kind: 'scalar', end: j + 1 };
+      }
+      j++;
+    }
+    return { kind: 'special' };
+  }
+  if ((c === '|' || c === '>') && /^[|>][-+0-9]*[ ]*(?:#.*)?$/.test(text.slice(v, lineEnd))) return { kind: 'scalar', end: lineEnd };
+  if (SPECIAL.test(c) || (c === '-' && (v + 1 === lineEnd || text[v + 1] === ' '))) return { kind: 'special' };
+  // plain scalar up to a " #" comment or the end of the line, trailing spaces dropped
+  let j = v;
+  let stop = lineEnd;
+  while (j < lineEnd) {
+    if (text.charCodeAt(j) === 35 && text.charCodeAt(j - 1) === 32) {
+      stop = j;
+      break;
+    }
+    j++;
+  }
+  while (stop > v && text.charCodeAt(stop - 1) === 32) stop--;
+  return { kind: 'scalar', end: stop };
+}
+
+/** The value region of an entry whose key ends its line: the following more-indented block (or a sequence at the same column). */
+function valueBlock(lines: Line[], keyLine: number, keyColumn: number, limit: number, text: string): NodeRef {
+  let j = keyLine + 1;
+  while (j <= limit && lines[j]!.content === -1) j++;
+  if (j > limit) return { kind: 'other' };
+  const l = lines[j]!;
+  const isDash = text.charCodeAt(l.content) === 45 && (l.content + 1 === l.end || text.charCodeAt(l.content + 1) === 32);
+  if (l.indent > keyColumn) return { kind: 'block', firstLine: j, column: l.indent, lastLine: blockEnd(lines, j, l.indent, limit) };
+  if (l.indent === keyColumn && isDash) {
+    // a sequence flush with its key: it ends at the next line in that column that is not an item
+    let last = j;
+    for (let k = j + 1; k <= limit; k++) {
+      const m = lines[k]!;
+      if (m.content === -1) continue;
+      if (m.indent < keyColumn) break;
+      if (m.indent === keyColumn && !(text.charCodeAt(m.content) === 45 && (m.content + 1 === m.end || text.charCodeAt(m.content + 1) === 32))) break;
+      last = k;
+    }
+    return { kind: 'block', firstLine: j, column: keyColumn, lastLine: last };
+  }
+  return { kind: 'other' }; // an empty value (null)
+}
+
+function mapEntry(text: string, lines: Line[], node: Extract<NodeRef, { kind: 'block' }>, seg: string): EntryStep | 'unsure' | undefined {
+  for (let j = node.firstLine; j <= node.lastLine; j++) {
+    const l = lines[j]!;
+    if (l.content === -1) continue;
+    // entries of this mapping start at `column`; the first one may follow "- " on an item line
+    let at: number;
+    if (j === node.firstLine && node.column > l.indent) at = l.start + node.column;
+    else if (l.indent === node.column) at = l.content;
+    else continue;
+    if (text.charCodeAt(at) === 45 && (at + 1 === l.end || text.charCodeAt(at + 1) === 32)) {
+      // "- " at the mapping's own column: the items of a sequence written flush under the previous key
+      if (j === node.firstLine) return 'unsure'; // or the block is a sequence, not a mapping
+      continue;
+    }
+    const k = readKey(text, at, l.end);
+    if (k === 'unsure') return 'unsure';
+    if (k === undefined) return 'unsure';
+    if (k.key !== seg) continue;
+    const v = inlineValue(text, k.afterColon, l.end);
+    if (v.kind === 'scalar') return { kind: 'entry', keyStart: at, keyEnd: k.end, scalarEnd: v.end, value: { kind: 'scalar' } };
+    if (v.kind === 'special') return { kind: 'entry', keyStart: at, keyEnd: k.end, value: { kind: 'other' } };
+    return { kind: 'entry', keyStart: at, keyEnd: k.end, value: valueBlock(lines, j, at - l.start, node.lastLine, text) };
+  }
+  return undefined;
+}
+
+function seqItem(text: string, lines: Line[], node: Extract<NodeRef, { kind: 'block' }>, index: number): ItemStep | 'unsure' | undefined {
+  let n = -1;
+  for (let j = node.firstLine; j <= node.lastLine; j++) {
+    const l = lines[j]!;
+    if (l.content === -1 || l.indent !== node.column) continue;
+    if (!(text.charCodeAt(l.content) === 45 && (l.content + 1 === l.end || text.charCodeAt(l.content + 1) === 32))) return 'unsure';
+    n++;
+    if (n !== index) continue;
+    // the item's content: after "- " on this line, or the block below
+    let c = l.content + 1;
+    while (c < l.end && text.charCodeAt(c) === 32) c++;
+    const itemEnd = blockEnd(lines, j, node.column + 1, node.lastLine);
+    if (c >= l.end || text.charCodeAt(c) === 35) {
+      const value = valueBlock(lines, j, node.column, itemEnd, text);
+      if (value.kind !== 'block') return 'unsure';
+      const first = lines[value.firstLine]!;
+      return { kind: 'item', range: [first.content, first.end], value };
+    }
+    if (SPECIAL.test(text[c]!) || text[c] === '-') return 'unsure';
+    const k = readKey(text, c, l.end);
+    if (k === 'unsure') return 'unsure';
+    if (k !== undefined) {
+      // "- key: ..." starts a mapping whose entries sit at column c
+      let stop = l.end;
+      if (itemEnd === j) {
+        const v = inlineValue(text, k.afterColon, l.end);
+        if (v.kind === 'scalar') stop = v.end;
+        else if (v.kind === 'none') stop = k.end;
+        else return 'unsure';
+      }
+      return { kind: 'item', range: [c, stop], value: { kind: 'block', firstLine: j, column: c - l.start, lastLine: itemEnd } };
+    }
+    const v = inlineValue(text, c, l.end);
+    if (v.kind !== 'scalar') return 'unsure';
+    return { kind: 'item', range: [c, v.end], value: { kind: 'scalar' } };
+  }
+  return undefined;
+}
+
+/**
+ * A block's range as the CST gives it, clamped to its first line: from its first token to the end of that
+ * line when the block goes on below, else to the end of its last token (a trailing comment is not included).
+ */
+function blockRange(text: string, lines: Line[], node: Extract<NodeRef, { kind: 'block' }>): [number, number] | undefined {
+  const l = lines[node.firstLine]!;
+  const from = firstToken(text, l, node.column);
+  if (node.lastLine > node.firstLine) return [from, l.end];
+  const end = lastTokenEnd(text, from, l.end);
+  return end === undefined ? undefined : [from, end];
+}
+
+/** End of the last token of a one-line entry or item starting at `at` (undefined when unsure). */
+function lastTokenEnd(text: string, at: number, lineEnd: number): number | undefined {
+  let c = at;
+  while (text.charCodeAt(c) === 45 && (c + 1 === lineEnd || text.charCodeAt(c + 1) === 32)) {
+    c++;
+    while (c < lineEnd && text.charCodeAt(c) === 32) c++;
+    if (c >= lineEnd || text.charCodeAt(c) === 35) return undefined;
+  }
+  const k = readKey(text, c, lineEnd);
+  if (k === 'unsure') return undefined;
+  const v = inlineValue(text, k ? k.afterColon : c, lineEnd);
+  if (v.kind === 'scalar') return v.end;
+  if (v.kind === 'none' && k) return k.end;
+  return undefined;
+}
+
+/** Where a block's content starts on its first line: at the column of its entries (after "- " for an item). */
+function firstToken(text: string, l: Line, column: number): number {
+  return l.indent < column ? l.start + column : l.content;
+}
