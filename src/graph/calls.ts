@@ -406,7 +406,7 @@ interface DataObject {
 function dataOf(graph: Graph, kind: 'ConfigMap' | 'Secret', namespace: string, name: string): DataObject | undefined {
   const r = graph.find('', kind, namespace, name);
   if (!r) return undefined;
-  return graph.memo(`calls:data:${r.id}`, () => {
+  return graph.memo('calls:data', r.id, () => {
     const entries = new Map<string, string>();
     const paths = new Map<string, Path>();
     const data = isObject(r.obj.data) ? r.obj.data : {};

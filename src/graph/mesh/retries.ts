@@ -73,7 +73,6 @@ export const RETRY_POLICY_READS: readonly string[] = [
   'MeshHTTPRoute.kuma.io',
   'MeshExternalService.kuma.io',
   'Mesh.kuma.io',
-  'Server.policy.linkerd.io',
   'GatewayClass.gateway.networking.k8s.io',
 ];
 
@@ -148,7 +147,7 @@ const ENVOY_ROUTE_TIMEOUT_MS = 15_000;
 
 /** The policy on one call edge, computed once per graph. */
 export function edgePolicy(graph: Graph, edge: CallEdge): EdgePolicy {
-  return graph.memo(`retries:edge:${edge.id}`, () => computePolicy(graph, edge));
+  return graph.memo('retries:edge', edge.id, () => computePolicy(graph, edge));
 }
 
 function computePolicy(graph: Graph, edge: CallEdge): EdgePolicy {
@@ -871,7 +870,7 @@ export function consulNameOf(graph: Graph, svc: Resource): string {
 
 /** The Consul config entry of a kind for a service name (config entries are keyed by name), through a per-kind index. */
 function consulEntry(graph: Graph, kind: string, name: string): Resource | undefined {
-  const byName = graph.memo(`retries:consul:${kind}`, () => {
+  const byName = graph.memo('retries:consul', kind, () => {
     const m = new Map<string, Resource>();
     for (const r of graph.ofKind('consul.hashicorp.com', kind)) if (!m.has(r.name)) m.set(r.name, r);
     return m;
@@ -1024,7 +1023,7 @@ interface KumaIndex {
 
 /** Kuma policies of one kind, parsed once per graph (selections and `to` targets resolved), indexed by target. */
 function kumaPolicyIndex(graph: Graph, kind: 'MeshRetry' | 'MeshTimeout' | 'MeshCircuitBreaker'): KumaIndex {
-  return graph.memo(`retries:kuma:${kind}`, () => {
+  return graph.memo('retries:kuma', kind, () => {
     const out: KumaPolicyEntry[] = [];
     for (const p of graph.ofKind('kuma.io', kind)) {
       const labels = isObject(p.obj.metadata) ? labelsOf(p.obj.metadata.labels) : {};
