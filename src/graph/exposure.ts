@@ -71,7 +71,7 @@ export const INTERNAL_LB_ANNOTATIONS: ReadonlyMap<string, (v: string) => boolean
 ]);
 
 export function serviceExposure(graph: Graph, svc: Resource): ServiceExposure {
-  return graph.memo(`exposure:svc:${svc.id}`, () => {
+  return graph.memo('exposure:svc', svc.id, () => {
     const view = serviceView(graph, svc);
     const spec = isObject(svc.obj.spec) ? svc.obj.spec : {};
     const annotations = annotationsOf(svc);
@@ -192,7 +192,7 @@ interface PolicyEntry {
 
 /** NetworkPolicies of a namespace that govern ingress (policyTypes lists Ingress, or is absent). */
 function ingressPoliciesIn(graph: Graph, namespace: string): readonly PolicyEntry[] {
-  return graph.memo(`exposure:np:${namespace}`, () =>
+  return graph.memo('exposure:np', namespace, () =>
     graph
       .inNamespace(namespace, 'networking.k8s.io', 'NetworkPolicy')
       .filter((np) => {
@@ -205,7 +205,7 @@ function ingressPoliciesIn(graph: Graph, namespace: string): readonly PolicyEntr
 
 /** NetworkPolicies that isolate the template for ingress. */
 export function ingressPoliciesSelecting(graph: Graph, t: PodTemplate): readonly Resource[] {
-  return graph.memo(`exposure:npFor:${t.owner.id}`, () => ingressPoliciesIn(graph, t.namespace).filter((e) => selectorMatches(e.selector, t.labels)).map((e) => e.policy));
+  return graph.memo('exposure:npFor', t.owner.id, () => ingressPoliciesIn(graph, t.namespace).filter((e) => selectorMatches(e.selector, t.labels)).map((e) => e.policy));
 }
 
 export interface IngressAdmission {
@@ -331,7 +331,7 @@ export interface IpPolicy {
 
 /** Policies protecting the template that match on the client's IP address. */
 export function ipPoliciesOn(graph: Graph, t: PodTemplate): readonly IpPolicy[] {
-  return graph.memo(`exposure:ipPolicies:${t.owner.id}`, () => [
+  return graph.memo('exposure:ipPolicies', t.owner.id, () => [
     ...networkPolicyIpBlocks(graph, t),
     ...istioIpRules(graph, t),
     ...linkerdNetworkRules(graph, t),

@@ -44,7 +44,8 @@ export class Graph {
   private readonly templateByOwner = new Map<number, PodTemplate>();
   /** namespace → label key → label value → templates */
   private readonly labelIndex = new Map<string, Map<string, Map<string, PodTemplate[]>>>();
-  private readonly memos = new Map<string, unknown>();
+  private readonly memos = new Map<unknown, unknown>();
+  private readonly memoTables = new Map<string, Map<unknown, unknown>>();
   private readonly namespaceSet = new Set<string>();
 
   constructor(resources: readonly Resource[], options: GraphOptions) {
@@ -158,13 +159,33 @@ export class Graph {
     return (candidates ?? all).filter((t) => selectorMatches(sel, t.labels));
   }
 
-  /** Compute a derived fact once per graph. Keys are namespaced by the caller (`service:<id>`). */
-  memo<T>(key: string, compute: () => T): T {
+  /**
+   * Compute a derived fact once per graph. Either one string key (`service:12`), or a constant namespace and
+   * an id (`memo('service', svc.id, ...)`): the second form builds no key string, which matters because
+   * rules ask for per-workload facts hundreds of thousands of times on large inputs.
+   */
+  memo<T>(key: string, compute: () => T): T;
+  memo<T>(namespace: string, id: number | string, compute: () => T): T;
+  memo<T>(keyOrNs: string, idOrCompute: number | string | (() => T), maybeCompute?: () => T): T {
+    let table: Map<unknown, unknown>;
+    let id: unknown;
+    let compute: () => T;
+    if (typeof idOrCompute === 'function') {
+      table = this.memos;
+      id = keyOrNs;
+      compute = idOrCompute;
+    } else {
+      let t = this.memoTables.get(keyOrNs);
+      if (!t) this.memoTables.set(keyOrNs, (t = new Map()));
+      table = t;
+      id = idOrCompute;
+      compute = maybeCompute!;
+    }
     // one lookup on the hot path; `undefined` results are stored as a marker so they are computed once too
-    const hit = this.memos.get(key);
+    const hit = table.get(id);
     if (hit !== undefined) return (hit === UNDEFINED ? undefined : hit) as T;
     const v = compute();
-    this.memos.set(key, v === undefined ? UNDEFINED : v);
+    table.set(id, v === undefined ? UNDEFINED : v);
     return v;
   }
 }

@@ -44,7 +44,7 @@ export interface ServiceView {
 }
 
 export function serviceView(graph: Graph, svc: Resource): ServiceView {
-  return graph.memo(`service:${svc.id}`, () => computeServiceView(graph, svc));
+  return graph.memo('service', svc.id, () => computeServiceView(graph, svc));
 }
 
 function computeServiceView(graph: Graph, svc: Resource): ServiceView {
@@ -165,7 +165,7 @@ export function manualEndpointsOf(graph: Graph, svc: Resource): Resource[] {
 
 /** Services in the same namespace whose selector picks this template (reverse lookup, memoised per namespace). */
 export function servicesSelecting(graph: Graph, t: PodTemplate): Resource[] {
-  const byNs = graph.memo(`servicesByNs:${t.namespace}`, () => graph.inNamespace(t.namespace, '', 'Service').map((s) => ({ s, sel: serviceView(graph, s).selector })));
+  const byNs = graph.memo('servicesByNs', t.namespace, () => graph.inNamespace(t.namespace, '', 'Service').map((s) => ({ s, sel: serviceView(graph, s).selector })));
   return byNs.filter(({ sel }) => selectorMatches(sel, t.labels)).map(({ s }) => s);
 }
 

@@ -70,7 +70,7 @@ export interface ExposedPort {
 
 /** Service ports whose endpoints include this workload (only ports that resolve to a number for it). */
 export function servicePortsOf(graph: Graph, t: PodTemplate): readonly ExposedPort[] {
-  return graph.memo(`mtls:exposed:${t.owner.id}`, () => {
+  return graph.memo('mtls:exposed', t.owner.id, () => {
     const out: ExposedPort[] = [];
     for (const svc of servicesSelecting(graph, t)) {
       for (const p of serviceView(graph, svc).ports) {
@@ -116,7 +116,7 @@ const NO_ROUTES: LinkerdRouteAuthorizations = { routes: [], authorizations: [] }
 
 /** Per namespace, once: Server name → attached routes and the AuthorizationPolicies targeting those routes. */
 function linkerdRouteIndex(graph: Graph, ns: string): ReadonlyMap<string, LinkerdRouteAuthorizations> {
-  return graph.memo(`mtls:l5droutes:${ns}`, () => {
+  return graph.memo('mtls:l5droutes', ns, () => {
     const routesByServer = new Map<string, Resource[]>();
     const serverOfRoute = new Map<string, string[]>();
     for (const [group, kind] of LINKERD_ROUTE_KINDS) {

@@ -22,7 +22,7 @@ export interface WaypointLookup {
 
 /** Waypoint for traffic addressed to the pod itself (workload-addressed): pod label, else namespace label. */
 export function waypointForTemplate(graph: Graph, t: PodTemplate): WaypointLookup {
-  return graph.memo(`mesh:waypoint:t:${t.owner.id}`, () => {
+  return graph.memo('mesh:waypoint:t', t.owner.id, () => {
     const ns = clusterFacts(graph).namespace(t.namespace);
     const own = t.labels[ISTIO_USE_WAYPOINT] !== undefined ? { labels: t.labels, resource: t.owner, path: [...t.path, 'metadata', 'labels'] as Path, what: 'pod label' } : undefined;
     return lookup(graph, own, ns, 'workload');
@@ -31,7 +31,7 @@ export function waypointForTemplate(graph: Graph, t: PodTemplate): WaypointLooku
 
 /** Waypoint for traffic addressed to a Service: Service label, else namespace label. */
 export function waypointForService(graph: Graph, svc: Resource): WaypointLookup {
-  return graph.memo(`mesh:waypoint:s:${svc.id}`, () => {
+  return graph.memo('mesh:waypoint:s', svc.id, () => {
     const ns = clusterFacts(graph).namespace(svc.namespace ?? graph.defaultNamespace);
     const labels = isObject(svc.obj.metadata) ? labelsOf(svc.obj.metadata.labels) : {};
     const own = labels[ISTIO_USE_WAYPOINT] !== undefined ? { labels, resource: svc, path: ['metadata', 'labels'] as Path, what: `label on Service ${svc.name}:` } : undefined;

@@ -128,7 +128,7 @@ function hasTargetRefs(r: Resource): boolean {
  * the mesh it belongs to (a selector-less Sidecar in the root namespace only when its namespace has none).
  */
 export function policiesApplyingTo(graph: Graph, t: PodTemplate): readonly AppliedPolicy[] {
-  return graph.memo(`mesh:applies:${t.owner.id}`, () => {
+  return graph.memo('mesh:applies', t.owner.id, () => {
     const idx = index(graph);
     const out: AppliedPolicy[] = [...(idx.byTemplate.get(t.owner.id) ?? [])];
     const dp = dataPlaneOf(graph, t);

@@ -30,7 +30,7 @@ function hasSelector(sc: Resource): boolean {
 
 /** The Sidecar resource that configures this workload's proxy, if any. */
 export function sidecarResourceFor(graph: Graph, t: PodTemplate): Resource | undefined {
-  return graph.memo(`mesh:sidecarFor:${t.owner.id}`, () => {
+  return graph.memo('mesh:sidecarFor', t.owner.id, () => {
     const own = graph.inNamespace(t.namespace, 'networking.istio.io', 'Sidecar');
     const selecting = own.find((sc) => hasSelector(sc) && workloadsSelectedBy(graph, sc)?.templates.includes(t));
     if (selecting) return selecting;

@@ -78,12 +78,12 @@ export interface MeshVerdict {
 }
 
 export function dataPlaneOf(graph: Graph, t: PodTemplate): DataPlane {
-  return graph.memo(`mesh:dataPlane:${t.owner.id}`, () => computeDataPlane(graph, t));
+  return graph.memo('mesh:dataPlane', t.owner.id, () => computeDataPlane(graph, t));
 }
 
 /** Every mesh's verdict, in the fixed order istio, linkerd, consul, kuma (for explain and conflict rules). */
 export function meshVerdicts(graph: Graph, t: PodTemplate): readonly MeshVerdict[] {
-  return graph.memo(`mesh:verdicts:${t.owner.id}`, () => {
+  return graph.memo('mesh:verdicts', t.owner.id, () => {
     const facts = clusterFacts(graph);
     const ns = facts.namespace(t.namespace);
     return [istioVerdict(facts, ns, t), linkerdVerdict(facts, ns, t), consulVerdict(facts, ns, t), kumaVerdict(facts, ns, t)].map((v) => notInstalled(facts, v));

@@ -97,7 +97,7 @@ function paMatches(pa: Resource, t: PodTemplate): boolean {
 
 /** Which PeerAuthentications apply to the workload at each level (input order). */
 export function peerAuthenticationsFor(graph: Graph, t: PodTemplate): PeerAuthentications {
-  return graph.memo(`mesh:pa:${t.owner.id}`, () => {
+  return graph.memo('mesh:pa', t.owner.id, () => {
     const root = clusterFacts(graph).istio.rootNamespace;
     const inRoot = graph.inNamespace(root, 'security.istio.io', 'PeerAuthentication');
     const own = t.namespace === root ? [] : graph.inNamespace(t.namespace, 'security.istio.io', 'PeerAuthentication');
@@ -249,7 +249,7 @@ export interface LinkerdAuthorization {
 /** Authorizations that let traffic into a Server: AuthorizationPolicy (Server or Namespace target) and ServerAuthorization. */
 export function linkerdAuthorizationsFor(graph: Graph, server: Resource): LinkerdAuthorization[] {
   const ns = server.namespace ?? graph.defaultNamespace;
-  return graph.memo(`mesh:l5dauthz:${server.id}`, () => {
+  return graph.memo('mesh:l5dauthz', server.id, () => {
     const out: LinkerdAuthorization[] = [];
     for (const ap of graph.inNamespace(ns, 'policy.linkerd.io', 'AuthorizationPolicy')) {
       const ref = getIn(ap.obj, ['spec', 'targetRef']);
@@ -330,7 +330,7 @@ export function consulServiceNamesOf(graph: Graph, t: PodTemplate): string[] {
 }
 
 function consulEntryByName(graph: Graph, kind: string, name: string): Resource | undefined {
-  const byName = graph.memo(`mesh:consul:${kind}`, () => {
+  const byName = graph.memo('mesh:consul', kind, () => {
     const m = new Map<string, Resource>();
     for (const r of graph.ofKind('consul.hashicorp.com', kind)) if (!m.has(r.name)) m.set(r.name, r);
     return m;

@@ -293,7 +293,7 @@ export function istioRouteParents(graph: Graph): readonly RouteParent[] {
 }
 
 function istioParentsOf(graph: Graph, vs: Resource): RouteParent[] {
-  return graph.memo(`mesh/routes:istioParents:${vs.id}`, () => {
+  return graph.memo('mesh/routes:istioParents', vs.id, () => {
     const ns = nsOf(graph, vs);
     const spec = isObject(vs.obj.spec) ? vs.obj.spec : {};
     const refs: { name: string; path: Path }[] = [];
@@ -356,7 +356,7 @@ export interface DestinationRuleSubsets {
 
 /** A DestinationRule's host as written and its named subsets with their labels. */
 export function destinationRuleSubsetsOf(graph: Graph, dr: Resource): { host: string | undefined; subsets: DestinationRuleSubsets['subsets'] } {
-  return graph.memo(`mesh/routes:drSubsets:${dr.id}`, () => {
+  return graph.memo('mesh/routes:drSubsets', dr.id, () => {
     const spec = isObject(dr.obj.spec) ? dr.obj.spec : {};
     const subsets = arr(spec.subsets).flatMap((s, i) => {
       if (!isObject(s) || typeof s.name !== 'string') return [];
@@ -572,7 +572,7 @@ export function gatewayRouteParents(graph: Graph): readonly RouteParent[] {
 }
 
 function gatewayParentsOf(graph: Graph, route: Resource, api: RouteApi): RouteParent[] {
-  return graph.memo(`mesh/routes:gatewayParents:${route.id}`, () =>
+  return graph.memo('mesh/routes:gatewayParents', route.id, () =>
     arr(getIn(route.obj, ['spec', 'parentRefs'])).flatMap((ref, i) => (isObject(ref) ? [parentTarget(graph, route, api, ref, ['spec', 'parentRefs', i])] : [])),
   );
 }

@@ -92,7 +92,7 @@ export const SELECTING_POLICY_KINDS: readonly string[] = [
  * the graph does not model (a gateway made at run time, a route).
  */
 export function workloadsSelectedBy(graph: Graph, policy: Resource): WorkloadSelection | undefined {
-  return graph.memo(`mesh/targets:${policy.id}`, () => computeSelection(graph, policy));
+  return graph.memo('mesh/targets', policy.id, () => computeSelection(graph, policy));
 }
 
 function computeSelection(graph: Graph, policy: Resource): WorkloadSelection | undefined {
@@ -447,7 +447,7 @@ const ISTIO_TARGET_KINDS: Readonly<Record<string, { group: string; namespaced: b
 
 /** Objects a policy names through targetRef(s) / server references, resolved. */
 export function policyTargetRefs(graph: Graph, policy: Resource): readonly TargetRefResolution[] {
-  return graph.memo(`mesh/targets:refs:${policy.id}`, () => computeTargetRefs(graph, policy));
+  return graph.memo('mesh/targets:refs', policy.id, () => computeTargetRefs(graph, policy));
 }
 
 function computeTargetRefs(graph: Graph, policy: Resource): TargetRefResolution[] {
