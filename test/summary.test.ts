@@ -104,3 +104,40 @@ describe('job summary', () => {
     expect(chart.split('\n').filter((l) => /^\s+o\d/.test(l))).toEqual(['  o6["Service<br/>default/s3"]', '  o7["Pod<br/>default/p3 · 1 finding"]:::note', '  o6 --> o7']);
   });
 });
+
+describe('job summary picture', () => {
+  it('draws the call graph, with findings on its nodes, when the manifests show calls', async () => {
+    const text = dedent`
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web, namespace: shop}
+      spec:
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers:
+              - name: web
+                image: web:1
+                env:
+                  - {name: CART_ADDR, value: "cart.shop:7070"}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: cart, namespace: shop}
+      spec:
+        selector: {app: carts}
+        ports: [{name: grpc, port: 7070}]
+    `;
+    const result = await lint({ paths: [], texts: [{ path: 'app.yaml', text }], config: false });
+    const { format } = await import('../src/report/index.js');
+    const md = renderSummary(JSON.parse(format(result, 'sarif')) as Sarif.Log, { result });
+    expect(md).toContain('### Call graph');
+    expect(md).not.toContain('### Topology');
+    const chart = md.slice(md.indexOf('```mermaid'));
+    expect(chart).toContain('web');
+    expect(chart).toContain('cart');
+    expect(chart).toMatch(/-->/);
+    expect(chart).toMatch(/warning/); // the Service selecting no pods is marked
+  });
+});

@@ -11,6 +11,8 @@ import type * as Sarif from 'sarif';
 import { lint, type LintOptions, type LintResult } from '../lint.js';
 import type { Level } from '../rules/types.js';
 import { topologyMermaid } from './topology.js';
+import { callGraphMermaidFromMarks } from './graph.js';
+import { callEdges } from '../graph/calls.js';
 
 export interface SummaryRow {
   readonly level: Level;
@@ -116,8 +118,14 @@ export function renderSummary(log: Sarif.Log, options: { result?: LintResult; li
   if (options.result) {
     const marks = new Map<string, Level[]>();
     for (const r of rows) if (r.object) (marks.get(r.object) ?? marks.set(r.object, []).get(r.object)!).push(r.level);
-    const chart = topologyMermaid(options.result.graph, marks);
-    out.push('', '### Topology', '', 'Ingress → Service → workload; objects with findings are coloured by their most severe finding.', '', '```mermaid', chart.trimEnd(), '```');
+    // the call graph when the manifests show calls; otherwise how traffic enters (Ingress → Service → workload)
+    if (callEdges(options.result.graph).length) {
+      const chart = callGraphMermaidFromMarks(options.result.graph, marks, { maxNodes: 60 });
+      out.push('', '### Call graph', '', 'Who calls whom, as the manifests show it, with the attempts each call can make; objects with findings are coloured by their most severe finding.', '', '```mermaid', chart.trimEnd(), '```');
+    } else {
+      const chart = topologyMermaid(options.result.graph, marks);
+      out.push('', '### Topology', '', 'Ingress → Service → workload; objects with findings are coloured by their most severe finding.', '', '```mermaid', chart.trimEnd(), '```');
+    }
   }
   return out.join('\n') + '\n';
 }

@@ -15,6 +15,9 @@ const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'o
 const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0)$/;
 
 export function parseGoInt(text: string): number | undefined {
+  // most plain scalars are words: reject them on the first character before trying the pattern
+  const c = text.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45)) return undefined;
   if (!GO_INT.test(text)) return undefined;
   const neg = text.startsWith('-');
   let body = text.replace(/^[-+]/, '').replace(/_/g, '');
@@ -29,6 +32,7 @@ export function parseGoInt(text: string): number | undefined {
   return Number.isNaN(v) ? undefined : neg ? -v : v;
 }
 
+// bool and int are asked about every plain scalar, so both answer "no" cheaply for ordinary words
 const boolType = new jsyaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
   resolve: (data: unknown) => typeof data === 'string' && (TRUE.has(data) || FALSE.has(data)),
