@@ -120,9 +120,19 @@ export function runRules(
   return { findings, ruleErrors, ruleTimingsMs };
 }
 
+/**
+ * The graph layer cites its sources with semantics.md's keys (`[I-CTP]`, `[KU-DEF-CB applyX]`) in the reasons it
+ * gives; those belong in the docs pages' Sources, not in what users read, so messages drop them here.
+ */
+const CITATION = /\s*\[(?:I|L|K|KU|C|G|E|CILIUM)-[A-Z0-9][A-Z0-9-]*(?:[ ;,][^\]]*)?\]/g;
+
+export function withoutCitations(text: string): string {
+  return text.includes('[') ? text.replace(CITATION, '') : text;
+}
+
 function makeFinding(active: ActiveRule, r: Report<string>): Finding {
   const template = (active.rule.meta.messages as Record<string, string>)[r.messageId];
-  const message = template === undefined ? `[unknown message id ${r.messageId}]` : formatMessage(template, r.data);
+  const message = template === undefined ? `[unknown message id ${r.messageId}]` : withoutCitations(formatMessage(template, r.data));
   return {
     ruleId: active.rule.meta.id,
     messageId: r.messageId,
@@ -131,8 +141,8 @@ function makeFinding(active: ActiveRule, r: Report<string>): Finding {
     level: r.level && levelBelow(r.level, active.level) ? r.level : active.level,
     resource: r.resource,
     path: r.path,
-    related: r.related ?? [],
-    flow: r.flow,
+    related: (r.related ?? []).map((x) => ({ ...x, message: withoutCitations(x.message) })),
+    flow: r.flow?.map((x) => ({ ...x, message: withoutCitations(x.message) })),
     suppression: suppressionOf(r.resource.obj, active.rule.meta.id),
   };
 }
