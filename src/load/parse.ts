@@ -159,29 +159,15 @@ export function documentStarts(text: string): number[] {
 }
 
 /**
- * Map document index → chart path for `helm template` output. A `---` at column 0 starts a new document;
- * content before the first marker forms document 0 (as both YAML parsers count it).
+ * Map document index → chart path for `helm template` output: the `# Source: <path>` comment that helm writes
+ * at the top of each document (documents counted as in documentStarts).
  */
 export function helmOrigins(text: string): Map<number, string> {
   const out = new Map<number, string>();
-  let doc = 0;
-  let docHasContent = false;
-  let seenMarker = false;
-  let pos = 0;
-  while (pos <= text.length) {
-    let nl = text.indexOf('\n', pos);
-    if (nl === -1) nl = text.length;
-    const line = text.slice(pos, nl);
-    if (isDocumentMarker(line)) {
-      if (seenMarker || docHasContent) doc++;
-      seenMarker = true;
-      docHasContent = false;
-    } else if (line.startsWith('# Source: ')) {
-      out.set(doc, line.slice('# Source: '.length).trim());
-    } else if (line.trim() !== '' && !line.startsWith('#') && !line.startsWith('%')) {
-      docHasContent = true;
-    }
-    pos = nl + 1;
-  }
+  const starts = documentStarts(text);
+  starts.forEach((start, i) => {
+    const m = /^# Source: (.+)$/m.exec(text.slice(start, starts[i + 1] ?? text.length));
+    if (m) out.set(i, m[1]!.trim());
+  });
   return out;
 }
