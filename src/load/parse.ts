@@ -37,15 +37,31 @@ const MAYBE_ALIAS = /(?:^|[:?,[{-])[ \t]*[&*][^\s,[\]{}]/m;
 export function parseText(text: string, format: 'yaml' | 'json'): ParseOutcome {
   if (format === 'json') return parseJson(text);
   const origins = text.includes('# Source:') ? helmOrigins(text) : undefined;
-  if (!((text.includes('&') || text.includes('*')) && MAYBE_ALIAS.test(text))) {
-    try {
-      const values = jsyaml.loadAll(text, undefined, { schema: K8S_SCHEMA }) as JsonValue[];
-      return { docs: values.map((value, index) => withOrigin({ index, value }, origins)) };
-    } catch {
-      // fall through: the careful parser reports the error per document and keeps the other documents
-    }
+  const maybeAliases = (text.includes('&') || text.includes('*')) && MAYBE_ALIAS.test(text);
+  try {
+    const values = jsyaml.loadAll(text, undefined, { schema: K8S_SCHEMA }) as JsonValue[];
+    // js-yaml makes an alias the same object as its anchor; when nothing is shared, no alias was used (the
+    // pattern matched prose such as "*Warning*" in a description) and the fast result is exact
+    if (!maybeAliases || !hasSharedObjects(values)) return { docs: values.map((value, index) => withOrigin({ index, value }, origins)) };
+  } catch {
+    // fall through: the careful parser reports the error per document and keeps the other documents
   }
   return parseCarefully(text, origins);
+}
+
+/** True when some object or array is reachable twice: an alias. Stops at the first repeat, so it is linear. */
+function hasSharedObjects(values: readonly JsonValue[]): boolean {
+  const seen = new Set<object>();
+  const stack: JsonValue[] = [...values];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (seen.has(v)) return true;
+    seen.add(v);
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else for (const k in v) stack.push(v[k]!);
+  }
+  return false;
 }
 
 function withOrigin(doc: ParsedDoc, origins: Map<number, string> | undefined): ParsedDoc {
