@@ -5,7 +5,7 @@
 // The groups are deployments someone would apply together; linting a whole set at once would mix
 // alternatives (overlays, variants) and report conflicts no single deployment has.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const corpus = path.resolve(args.includes('--corpus') ? args[args.indexOf('--corpus') + 1] : path.join(root, '../shared/corpus'));
-const checker = path.resolve(corpus, '../tools/sarif-check/validate-sarif.mjs');
+// by its real path: the checker runs its command line only when argv[1] is its own file
+const checkerPath = path.resolve(corpus, '../tools/sarif-check/validate-sarif.mjs');
+const checker = existsSync(checkerPath) ? realpathSync(checkerPath) : checkerPath;
 const { lint, format } = await import(path.join(root, 'dist/index.js'));
 
 export const GROUPS = {
