@@ -35,7 +35,8 @@ export function parseGoInt(text: string): number | undefined {
 // bool and int are asked about every plain scalar, so both answer "no" cheaply for ordinary words
 const boolType = new jsyaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data: unknown) => typeof data === 'string' && (TRUE.has(data) || FALSE.has(data)),
+  // the longest boolean word has five letters: longer scalars are not hashed into the sets at all
+  resolve: (data: unknown) => typeof data === 'string' && data.length <= 5 && (TRUE.has(data) || FALSE.has(data)),
   construct: (data: string) => TRUE.has(data),
   predicate: (v: unknown) => typeof v === 'boolean',
 });
