@@ -1,15 +1,19 @@
 /**
  * Synthetic GitOps repository for the meshlint benchmark.
  *
- * Layout: `platform/` (gateway, mesh-wide mTLS, an OpenTelemetry collector) and
- * `teams/<team>/<namespace>/<app>/...` for 20 teams. Every app has a ServiceAccount, a Deployment
- * and a Service (and, in the default profile, a ConfigMap), sometimes an HPA, a PDB, a
- * NetworkPolicy, an Ingress or HTTPRoute and a canary Deployment, plus the policy objects of the
- * service mesh its team runs (Istio, Linkerd, Kuma, Consul, or none). Files are multi-document
- * YAML in a few layouts, and a share of them JSON (single objects and `kind: List`).
+ * Layout: `platform/` (gateway, mesh-wide mTLS, per mesh group an OpenTelemetry collector, Kuma
+ * meshes and their mesh-wide policies) and `teams/<team>/<namespace>/<app>/...` for 20 teams. Every
+ * app has a ServiceAccount, a Deployment and a Service (and, in the default profile, a ConfigMap),
+ * sometimes an HPA, a PDB, a NetworkPolicy, an Ingress or HTTPRoute and a canary Deployment, plus
+ * the policy objects of the service mesh its team runs (Istio, Linkerd, Kuma, Consul, or none).
+ * Files are multi-document YAML in a few layouts, and a share of them JSON (single objects and
+ * `kind: List`).
  *
- * Labels, selectors, ports and references are consistent, except for a fixed number of
- * deliberate defects (about 1% of the objects) listed in the returned stats.
+ * The repository is what a careful platform team keeps: labels, selectors, ports and references are
+ * consistent, calls stay inside one mesh, namespaces carry their mesh's injection markers, policies
+ * authorize exactly the callers, retries are idempotent-safe and bounded, timeouts nest along call
+ * chains. The exceptions are a fixed number of deliberate defects (about 1% of the objects) listed in
+ * the returned stats, so that a linter's findings should be those defects.
  *
  * Profiles:
  *  - `default`: a realistic mix; each app calls 0-3 others, mostly in its own namespace.
@@ -49,6 +53,12 @@ export const DEFECT_KINDS = [
   'retry-storm',
   'sidecar-injection-disabled',
   'serviceprofile-name-typo',
+  'ingress-without-tls',
+  'linkerd-server-unauthorized',
+  'port-name-unprefixed',
+  'consul-mtls-permissive',
+  'timeout-inversion',
+  'authz-principal-typo',
 ] as const;
 export type DefectKind = (typeof DEFECT_KINDS)[number];
 
@@ -98,6 +108,8 @@ export interface RepoStats {
   readonly byKind: Readonly<Record<string, number>>;
   readonly defects: readonly InjectedDefect[];
   readonly defectsByKind: Readonly<Record<string, number>>;
+  /** Every app as `namespace/name` (its objects are named after it). */
+  readonly apps: readonly string[];
   /** Wall time of the whole generation, and the part of it spent writing files. */
   readonly ms: number;
   readonly writeMs: number;
@@ -141,8 +153,31 @@ const MESH_GROUPS = new Set([
   'consul.hashicorp.com', 'gateway.networking.k8s.io',
 ]);
 
-const OTEL = { name: 'otel-collector', ns: 'observability', httpPort: 4318, grpcPort: 4317 } as const;
+const OTEL = { name: 'otel-collector', httpPort: 4318, grpcPort: 4317 } as const;
 const GATEWAY = { name: 'public', ns: 'gateway-system' } as const;
+const KUMA_SYSTEM = 'kuma-system';
+/** Identities outside the repository that policies admit: the ingress controller and Prometheus. */
+const INGRESS_NGINX = { sa: 'ingress-nginx', ns: 'ingress-nginx' } as const;
+const PROMETHEUS = { sa: 'prometheus', ns: 'monitoring' } as const;
+
+/**
+ * The mesh group of a namespace: the namespaces whose workloads share one mesh and may call each
+ * other. Istio, Linkerd and Consul run one mesh each; Kuma runs one mesh per environment (Kuma
+ * meshes `prod`, `staging`, `dev`); `none` is the unmeshed namespaces. Every group has its own
+ * OpenTelemetry collector, inside its mesh, so that telemetry never crosses a mesh boundary.
+ */
+function meshGroup(mesh: Mesh, env: string): string {
+  return mesh === 'kuma' ? `kuma-${env}` : mesh;
+}
+
+function collectorNs(group: string): string {
+  return group === 'none' ? 'observability' : `observability-${group}`;
+}
+
+/** Consul config entries are keyed by service name cluster-wide: each workload registers a unique one. */
+function consulName(app: string, ns: string): string {
+  return `${app}-${ns}`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Profiles
@@ -158,10 +193,22 @@ interface ProfileSpec {
   readonly canary: number;
   readonly grpc: number;
   readonly otel: number;
-  readonly istio: { readonly dr: number; readonly vsGivenDr: number; readonly authz: number };
-  readonly linkerd: { readonly sp: number; readonly server: number; readonly authzGivenServer: number };
-  readonly kuma: { readonly retry: number; readonly timeout: number; readonly mtp: number };
-  readonly consul: { readonly defaults: number; readonly intentions: number };
+  /**
+   * Share of apps that other apps call; the others are consumers, jobs and front ends nobody calls.
+   * Called Istio gRPC apps always have a VirtualService (timeout) and a DestinationRule (retry
+   * budget), because Istio's default retries fire on gRPC `unavailable`; called Kuma apps always
+   * have a MeshTimeout, nested in their callers' (see planTimeouts).
+   */
+  readonly callable: number;
+  readonly istio: {
+    /** DestinationRule, VirtualService given a DestinationRule: called HTTP apps, and apps nobody calls. */
+    readonly dr: number; readonly vsGivenDr: number; readonly drUncalled: number; readonly vsUncalled: number;
+    readonly authz: number;
+  };
+  /** Server (with its authorization) and ServiceProfile, for called apps and for the others. */
+  readonly linkerd: { readonly serverCalled: number; readonly serverUncalled: number; readonly spCalled: number; readonly spUncalled: number };
+  readonly kuma: { readonly retry: number; readonly timeoutUncalled: number; readonly mtp: number };
+  readonly consul: { readonly intentions: number };
 }
 
 const PROFILES: Readonly<Record<Profile, ProfileSpec>> = {
@@ -176,10 +223,11 @@ const PROFILES: Readonly<Record<Profile, ProfileSpec>> = {
     canary: 0.06,
     grpc: 0.15,
     otel: 0.6,
-    istio: { dr: 0.6, vsGivenDr: 0.85, authz: 0.3 },
-    linkerd: { sp: 0.6, server: 0.55, authzGivenServer: 0.55 },
-    kuma: { retry: 0.45, timeout: 0.45, mtp: 0.45 },
-    consul: { defaults: 0.8, intentions: 0.45 },
+    callable: 0.7,
+    istio: { dr: 0.55, vsGivenDr: 0.9, drUncalled: 0.25, vsUncalled: 0.3, authz: 0.25 },
+    linkerd: { serverCalled: 1, serverUncalled: 0, spCalled: 0.65, spUncalled: 0.1 },
+    kuma: { retry: 0.5, timeoutUncalled: 0.2, mtp: 0.4 },
+    consul: { intentions: 0.4 },
   },
   callgraph: {
     appsPerNs: [10, 40],
@@ -192,10 +240,11 @@ const PROFILES: Readonly<Record<Profile, ProfileSpec>> = {
     canary: 0.03,
     grpc: 0.2,
     otel: 0.3,
-    istio: { dr: 0.75, vsGivenDr: 0.95, authz: 0.1 },
-    linkerd: { sp: 0.85, server: 0.25, authzGivenServer: 0.4 },
-    kuma: { retry: 0.7, timeout: 0.5, mtp: 0.2 },
-    consul: { defaults: 0.8, intentions: 0.3 },
+    callable: 1,
+    istio: { dr: 0.75, vsGivenDr: 0.95, drUncalled: 0.75, vsUncalled: 0.95, authz: 0.1 },
+    linkerd: { serverCalled: 0.1, serverUncalled: 0.1, spCalled: 0.85, spUncalled: 0.85 },
+    kuma: { retry: 0.7, timeoutUncalled: 1, mtp: 0.2 },
+    consul: { intentions: 0.3 },
   },
 };
 
@@ -207,6 +256,10 @@ interface NsPlan {
   readonly name: string;
   readonly env: string;
   readonly mesh: Mesh;
+  /** See meshGroup(). */
+  readonly group: string;
+  /** Kuma mesh of the namespace (label `kuma.io/mesh`). */
+  readonly kumaMesh: string | undefined;
   readonly dir: string;
   readonly istioRevision: boolean;
   readonly quota: boolean;
@@ -235,6 +288,8 @@ interface AppPlan {
   readonly portName: string;
   readonly namedTargetPort: boolean;
   readonly layout: Layout;
+  /** Other apps may call it (see ProfileSpec.callable). */
+  callable: boolean;
   configMap: boolean;
   hpa: boolean;
   pdb: boolean;
@@ -257,6 +312,10 @@ interface AppPlan {
   readonly deps: Dep[];
   readonly callers: AppPlan[];
   layer: number | undefined;
+  /** Calls no other app: the only place where per-try timeouts are set (see planTimeouts). */
+  leaf: boolean;
+  /** Request timeout its callers get, in ms: longer than anything it waits for downstream. */
+  timeoutMs: number;
   defect: DefectKind | undefined;
 }
 
@@ -270,15 +329,21 @@ function countAppObjects(a: AppPlan): number {
   return n;
 }
 
-/** Turn optional parts off (least essential first) until the app fits in `room` objects. */
+/**
+ * Turn optional parts off (least essential first) until the app fits in `room` objects. Parts come off
+ * together with what depends on them, so a shrunk app is as coherent as any other: without its
+ * VirtualService or MeshTimeout an app is no longer one that others call (dependencies are planned
+ * later), a Linkerd Server goes with its authorization.
+ */
 function shrinkApp(a: AppPlan, room: number): boolean {
   const order: (() => void)[] = [
-    () => { a.linkerdAuthz = false; }, () => { a.istioAuthz = false; }, () => { a.mtp = false; },
-    () => { a.intentions = false; }, () => { a.canary = false; }, () => { a.ingress = false; },
-    () => { a.httpRoute = false; }, () => { a.netpol = false; }, () => { a.pdb = false; },
-    () => { a.hpa = false; }, () => { a.vs = false; }, () => { a.dr = false; }, () => { a.sp = false; },
-    () => { a.server = false; }, () => { a.meshRetry = false; }, () => { a.meshTimeout = false; },
-    () => { a.svcDefaults = false; }, () => { a.configMap = false; },
+    () => { a.canary = false; }, () => { a.ingress = false; a.httpRoute = false; }, () => { a.netpol = false; },
+    () => { a.pdb = false; }, () => { a.hpa = false; }, () => { a.istioAuthz = false; }, () => { a.mtp = false; },
+    () => { a.intentions = false; }, () => { a.configMap = false; }, () => { a.sp = false; }, () => { a.meshRetry = false; },
+    () => { a.server = false; a.linkerdAuthz = false; },
+    () => { a.vs = false; a.dr = false; a.canary = false; if (a.ns.mesh === 'istio' && a.grpc) a.callable = false; },
+    () => { a.meshTimeout = false; if (a.ns.mesh === 'kuma') a.callable = false; },
+    () => { a.svcDefaults = false; },
   ];
   for (const off of order) {
     if (countAppObjects(a) <= room) return true;
@@ -287,17 +352,24 @@ function shrinkApp(a: AppPlan, room: number): boolean {
   return countAppObjects(a) <= room;
 }
 
-function platformObjectCount(): number {
-  return 9; // 3 Namespaces, Gateway, PeerAuthentication, collector SA + ConfigMap + Deployment + Service
+function nsObjectCount(ns: NsPlan): number {
+  // Namespace; Istio: PeerAuthentication; Linkerd: metrics Server, its AuthorizationPolicy and MeshTLSAuthentication.
+  return 1 + (ns.mesh === 'istio' ? 1 : 0) + (ns.mesh === 'linkerd' ? 3 : 0) + (ns.quota ? 1 : 0) + (ns.limitRange ? 1 : 0);
 }
 
-function nsObjectCount(ns: NsPlan): number {
-  return 1 + (ns.mesh === 'istio' ? 1 : 0) + (ns.quota ? 1 : 0) + (ns.limitRange ? 1 : 0);
+interface PlatformFile {
+  readonly rel: string;
+  readonly docs: Obj[];
+}
+
+function docCount(files: readonly PlatformFile[]): number {
+  return files.reduce((n, f) => n + f.docs.length, 0);
 }
 
 interface Plan {
   readonly namespaces: NsPlan[];
   readonly apps: AppPlan[];
+  readonly platform: PlatformFile[];
   readonly objects: number;
   plannedDepth: number;
   plannedCycles: number;
@@ -307,7 +379,9 @@ function planRepo(rng: Rng, total: number, profile: Profile): Plan {
   const spec = PROFILES[profile];
   const namespaces: NsPlan[] = [];
   const apps: AppPlan[] = [];
-  let used = platformObjectCount();
+  const platform: PlatformFile[] = platformBase();
+  const groups = new Set<string>();
+  let used = docCount(platform);
   const nsPerTeam = new Array<number>(TEAMS.length).fill(0);
   /** Per team and area, the app names in a stable order, so prod/staging/dev share names. */
   const pools = new Map<string, string[]>();
@@ -345,17 +419,25 @@ function planRepo(rng: Rng, total: number, profile: Profile): Plan {
     const area = areaIdx < AREAS.length ? (AREAS[areaIdx] ?? '') : `${AREAS[areaIdx % AREAS.length] || 'x'}${Math.floor(areaIdx / AREAS.length) + 1}`;
     const nsName = area === '' ? `${team}-${env}` : `${team}-${area}-${env}`;
     const mesh = spec.teamMesh[teamIdx] ?? 'none';
+    const group = meshGroup(mesh, env);
     const ns: NsPlan = {
-      team, name: nsName, env, mesh, dir: `teams/${team}/${nsName}`,
+      team, name: nsName, env, mesh, group, kumaMesh: mesh === 'kuma' ? env : undefined, dir: `teams/${team}/${nsName}`,
       istioRevision: mesh === 'istio' && rng.chance(0.2),
       quota: rng.chance(0.5), limitRange: rng.chance(0.4), apps: [], appNames: new Set(), filler: 0,
     };
-    const nsCost = nsObjectCount(ns);
+    // The first namespace of a mesh group brings the group's platform objects (collector, Kuma mesh).
+    const groupFiles = groups.has(group) ? [] : platformGroup(group, !groups.has(KUMA_SYSTEM));
+    const nsCost = nsObjectCount(ns) + docCount(groupFiles);
     if (used + nsCost + MIN_APP_OBJECTS > total) {
       const last = namespaces[namespaces.length - 1];
       if (last !== undefined) last.filler += total - used;
       used = total;
       break;
+    }
+    if (groupFiles.length > 0) {
+      platform.push(...groupFiles);
+      groups.add(group);
+      if (mesh === 'kuma') groups.add(KUMA_SYSTEM);
     }
     namespaces.push(ns);
     used += nsCost;
@@ -381,21 +463,21 @@ function planRepo(rng: Rng, total: number, profile: Profile): Plan {
       used += countAppObjects(app);
     }
   }
-  return { namespaces, apps, objects: used, plannedDepth: 0, plannedCycles: 0 };
+  return { namespaces, apps, platform, objects: used, plannedDepth: 0, plannedCycles: 0 };
 }
 
 function planApp(rng: Rng, spec: ProfileSpec, ns: NsPlan, name: string, index: number): AppPlan {
   const grpc = rng.chance(spec.grpc);
   const exposed = !grpc && rng.chance(spec.exposed);
   const mesh = ns.mesh;
-  const dr = mesh === 'istio' && rng.chance(spec.istio.dr);
-  const server = mesh === 'linkerd' && rng.chance(spec.linkerd.server);
-  // Istio clusters expose through the Istio gateway (HTTPRoute), the others mostly through nginx.
-  const ingress = exposed && mesh !== 'istio' && rng.chance(0.7);
+  const callable = rng.chance(spec.callable);
+  const dr = mesh === 'istio' && ((callable && grpc) || rng.chance(callable ? spec.istio.dr : spec.istio.drUncalled));
+  const vs = dr && ((callable && grpc) || rng.chance(callable ? spec.istio.vsGivenDr : spec.istio.vsUncalled));
+  const server = mesh === 'linkerd' && rng.chance(callable ? spec.linkerd.serverCalled : spec.linkerd.serverUncalled);
   const r = rng.next();
   const layout: Layout = r < 0.5 ? 'split' : r < 0.85 ? 'bundle' : r < 0.92 ? 'json-list' : 'json-files';
   return {
-    index, name, ns, grpc,
+    index, name, ns, grpc, callable,
     servicePort: grpc ? 9090 : rng.chance(0.5) ? 80 : 8080,
     containerPort: grpc ? 9090 : 8080,
     portName: grpc ? 'grpc' : 'http',
@@ -405,30 +487,35 @@ function planApp(rng: Rng, spec: ProfileSpec, ns: NsPlan, name: string, index: n
     hpa: rng.chance(spec.hpa),
     pdb: rng.chance(spec.pdb),
     netpol: rng.chance(spec.netpol),
-    ingress,
-    httpRoute: exposed && !ingress,
-    canary: mesh === 'istio' && dr && rng.chance(spec.canary * 3),
+    // The public Gateway is Istio's: Istio apps are exposed through it, the others through ingress-nginx.
+    ingress: exposed && mesh !== 'istio',
+    httpRoute: exposed && mesh === 'istio',
+    canary: dr && rng.chance(spec.canary * 3),
     otel: rng.chance(spec.otel),
     dr,
-    vs: dr && rng.chance(spec.istio.vsGivenDr),
+    vs,
     istioAuthz: mesh === 'istio' && rng.chance(spec.istio.authz),
-    sp: mesh === 'linkerd' && rng.chance(spec.linkerd.sp),
+    sp: mesh === 'linkerd' && rng.chance(callable ? spec.linkerd.spCalled : spec.linkerd.spUncalled),
+    // Linkerd namespaces default to all-authenticated (any meshed client); the app port of a called
+    // app (default profile) has a Server with an authorization for exactly its callers, and the
+    // metrics port a namespace-wide Server open to Prometheus.
     server,
-    linkerdAuthz: server && !exposed && rng.chance(spec.linkerd.authzGivenServer),
-    meshRetry: mesh === 'kuma' && rng.chance(spec.kuma.retry),
-    meshTimeout: mesh === 'kuma' && rng.chance(spec.kuma.timeout),
+    linkerdAuthz: server,
+    meshRetry: mesh === 'kuma' && callable && rng.chance(spec.kuma.retry),
+    meshTimeout: mesh === 'kuma' && (callable || rng.chance(spec.kuma.timeoutUncalled)),
     mtp: mesh === 'kuma' && rng.chance(spec.kuma.mtp),
-    svcDefaults: mesh === 'consul' && rng.chance(spec.consul.defaults),
+    svcDefaults: mesh === 'consul',
     intentions: mesh === 'consul' && rng.chance(spec.consul.intentions),
-    deps: [], callers: [], layer: undefined, defect: undefined,
+    deps: [], callers: [], layer: undefined, leaf: true, timeoutMs: 0, defect: undefined,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Call graph
 
+/** Calls stay inside one mesh group, and only go to apps meant to be called. */
 function addDep(rng: Rng, from: AppPlan, to: AppPlan): boolean {
-  if (from === to || from.deps.some((d) => d.target === to)) return false;
+  if (from === to || !to.callable || from.ns.group !== to.ns.group || from.deps.some((d) => d.target === to)) return false;
   let form: EnvForm;
   if (to.grpc) form = rng.chance(0.6) ? 'grpc' : 'addr';
   else form = rng.weighted<EnvForm>([['addr', 4], ['url', 4], ['endpoint', 2]]);
@@ -450,7 +537,7 @@ function groupBy<K, V>(items: readonly V[], key: (v: V) => K): Map<K, V[]> {
 }
 
 /**
- * Default profile: each app calls 0-3 others in the same cluster (mesh) and environment, mostly
+ * Default profile: each app calls 0-3 others in the same mesh group and environment, mostly
  * nearby. Calls only go down a random ranking, so this graph has no cycles (the callgraph
  * profile adds them on purpose).
  */
@@ -458,7 +545,7 @@ function planDefaultDeps(rng: Rng, apps: AppPlan[]): void {
   const rank = new Map<AppPlan, number>();
   rng.shuffle([...apps]).forEach((a, i) => rank.set(a, i));
   const byTeamEnv = groupBy(apps, (a) => `${a.ns.team}/${a.ns.env}`);
-  const byMeshEnv = groupBy(apps, (a) => `${a.ns.mesh}/${a.ns.env}`);
+  const byMeshEnv = groupBy(apps, (a) => `${a.ns.group}/${a.ns.env}`);
   for (const a of apps) {
     const want = rng.weighted([[0, 30], [1, 35], [2, 20], [3, 15]]);
     for (let i = 0, tries = 0; i < want && tries < want * 8; tries++) {
@@ -472,13 +559,14 @@ function planDefaultDeps(rng: Rng, apps: AppPlan[]): void {
 }
 
 /**
- * Callgraph profile, per mesh group: batch pipelines (linear chains of 20-30 stages), then
- * layered services (14 layers, each service calls at least one in the next layer, a few more
- * up to 3 layers down, and sometimes a hub in the last layer), then cycles: small rings of
- * mutually calling services and a few pipelines that loop back to their first stage.
+ * Callgraph profile, per mesh group (see meshGroup()) and environment: batch pipelines (linear
+ * chains of 20-30 stages), then layered services (14 layers, each service calls at least one in
+ * the next layer, a few more up to 3 layers down, and sometimes a hub in the last layer), then
+ * cycles: small rings of mutually calling services and a few pipelines that loop back to their
+ * first stage.
  */
 function planCallgraph(rng: Rng, apps: AppPlan[], plan: Plan): void {
-  const groups = groupBy(apps, (a) => a.ns.mesh);
+  const groups = groupBy(apps, (a) => `${a.ns.group}/${a.ns.env}`);
   let depth = 0;
   let cycles = 0;
   for (const group of groups.values()) {
@@ -487,8 +575,8 @@ function planCallgraph(rng: Rng, apps: AppPlan[], plan: Plan): void {
     let cursor = 0;
     const pipelines: [AppPlan, AppPlan][] = [];
     // Pipelines.
-    if (members.length >= 200) {
-      const pipelineBudget = Math.floor(members.length * 0.05);
+    if (members.length >= 120) {
+      const pipelineBudget = Math.max(30, Math.floor(members.length * 0.08));
       while (cursor + 20 <= pipelineBudget) {
         const len = rng.int(20, 30);
         const stages = members.slice(cursor, cursor + len);
@@ -560,17 +648,105 @@ function planCallgraph(rng: Rng, apps: AppPlan[], plan: Plan): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Timeouts
+
+const LEAF_TIMEOUT_MS = 3000;
+const TIMEOUT_STEP_MS = 1000;
+
+/**
+ * Request timeouts that nest along every call chain, as timeout-aware teams set them: an app's
+ * timeout (what its callers wait for it) is 3 s plus 1 s per level of calls below it, so a caller
+ * always waits longer than its callee may spend downstream. Apps in a cycle share one timeout.
+ * Per-try timeouts are only set on leaves (apps that call no other app): a per-try timeout is what
+ * a caller waits for one attempt, and above a leaf it would have to cover the whole chain below.
+ */
+function planTimeouts(apps: readonly AppPlan[]): void {
+  const index = new Map<AppPlan, number>();
+  apps.forEach((a, i) => index.set(a, i));
+  const n = apps.length;
+  const order = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const comp = new Int32Array(n).fill(-1);
+  const height: number[] = [];
+  const stack: number[] = [];
+  let counter = 0;
+  const succ = (v: number): number[] => (apps[v]?.deps ?? []).map((d) => index.get(d.target) ?? -1).filter((w) => w >= 0);
+  for (let root = 0; root < n; root++) {
+    if (order[root] !== -1) continue;
+    const work: [number, number[], number][] = [[root, succ(root), 0]];
+    order[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    while (work.length > 0) {
+      const top = work[work.length - 1];
+      if (top === undefined) break;
+      const [v, edges, i] = top;
+      if (i < edges.length) {
+        top[2] = i + 1;
+        const w = edges[i] ?? 0;
+        if (order[w] === -1) {
+          order[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          work.push([w, succ(w), 0]);
+        } else if (onStack[w] === 1) low[v] = Math.min(low[v] ?? 0, order[w] ?? 0);
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent !== undefined) low[parent[0]] = Math.min(low[parent[0]] ?? 0, low[v] ?? 0);
+      if (low[v] !== order[v]) continue;
+      // A component is complete; its successors' components are all numbered already.
+      const c = height.length;
+      const members: number[] = [];
+      for (;;) {
+        const w = stack.pop();
+        if (w === undefined) break;
+        onStack[w] = 0;
+        comp[w] = c;
+        members.push(w);
+        if (w === v) break;
+      }
+      let h = 0;
+      for (const m of members) for (const w of succ(m)) if (comp[w] !== c) h = Math.max(h, (height[comp[w] ?? 0] ?? 0) + 1);
+      height.push(h);
+    }
+  }
+  apps.forEach((a, i) => {
+    a.leaf = a.deps.length === 0;
+    a.timeoutMs = LEAF_TIMEOUT_MS + TIMEOUT_STEP_MS * (height[comp[i] ?? 0] ?? 0);
+  });
+}
+
+/** Retries (beyond the first attempt) and the per-try timeout of a leaf: all attempts fit in its timeout. */
+function leafRetries(a: AppPlan): { retries: number; perTryMs: number } {
+  return a.index % 3 === 0 ? { retries: 2, perTryMs: 900 } : { retries: 1, perTryMs: 1000 };
+}
+
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Defects
 
 const DEFECT_WEIGHTS: readonly (readonly [DefectKind, number])[] = [
   ['service-selector-typo', 25], ['missing-named-target-port', 20], ['vs-unknown-subset', 5], ['dr-host-typo', 4],
   ['hpa-target-typo', 5], ['pdb-selector-typo', 5], ['netpol-selector-typo', 4], ['ingress-backend-typo', 4],
   ['env-ref-unknown-service', 6], ['configmap-ref-typo', 5], ['serviceaccount-typo', 5], ['retry-storm', 5],
-  ['sidecar-injection-disabled', 4], ['serviceprofile-name-typo', 3],
+  ['sidecar-injection-disabled', 4], ['serviceprofile-name-typo', 3], ['ingress-without-tls', 3],
+  ['linkerd-server-unauthorized', 3], ['port-name-unprefixed', 3], ['consul-mtls-permissive', 3],
+  ['timeout-inversion', 4], ['authz-principal-typo', 3],
 ];
 
 function hasMeshPolicy(a: AppPlan): boolean {
   return a.dr || a.vs || a.istioAuthz || a.sp || a.server || a.meshRetry || a.meshTimeout || a.mtp || a.svcDefaults || a.intentions;
+}
+
+/** An object of the app sets the timeout its callers wait (VirtualService, ServiceProfile). */
+function setsTimeout(a: AppPlan): boolean {
+  return a.vs || a.sp;
 }
 
 function applicable(a: AppPlan, kind: DefectKind): boolean {
@@ -590,6 +766,12 @@ function applicable(a: AppPlan, kind: DefectKind): boolean {
     case 'retry-storm': return a.vs || a.sp || a.meshRetry;
     case 'sidecar-injection-disabled': return a.ns.mesh !== 'none' && hasMeshPolicy(a);
     case 'serviceprofile-name-typo': return a.sp;
+    case 'ingress-without-tls': return a.ingress;
+    case 'linkerd-server-unauthorized': return a.server && a.linkerdAuthz;
+    case 'port-name-unprefixed': return a.ns.mesh === 'istio' && !a.grpc;
+    case 'consul-mtls-permissive': return a.svcDefaults;
+    case 'timeout-inversion': return setsTimeout(a) && a.callers.length > 0 && a.deps.some((d) => setsTimeout(d.target));
+    case 'authz-principal-typo': return (a.istioAuthz || a.linkerdAuthz) && a.callers.length > 0;
   }
 }
 
@@ -613,6 +795,11 @@ function planDefects(rng: Rng, apps: AppPlan[], count: number): void {
       continue;
     }
     found.defect = kind;
+    if (kind === 'linkerd-server-unauthorized') {
+      // The Server loses its AuthorizationPolicy and MeshTLSAuthentication; two ConfigMaps keep the count.
+      found.linkerdAuthz = false;
+      found.ns.filler += 2;
+    }
     left--;
   }
 }
@@ -674,12 +861,15 @@ function appLabels(a: AppPlan, managedBy: string): Obj {
   };
 }
 
-function durationFor(a: AppPlan): { timeout: number; attempts: number; perTry: number } {
-  // Callers get longer timeouts than the services they call; attempts x per-try fits in the timeout.
-  const timeout = a.layer === undefined ? 15 : 2 * (14 - a.layer) + 4;
-  const attempts = a.index % 3 === 0 ? 2 : 3;
-  const perTry = Math.max(1, Math.min(3, Math.floor(timeout / attempts) - 1));
-  return { timeout, attempts, perTry };
+/** Linkerd identity of a ServiceAccount, as MeshTLSAuthentication `identityRefs` names it. */
+function saRef(name: string, ns: string): Obj {
+  return { kind: 'ServiceAccount', name, namespace: ns };
+}
+
+/** The callers of an app, once each (the canary calls as its main Deployment does). */
+function distinctCallers(a: AppPlan): AppPlan[] {
+  const seen = new Set<AppPlan>();
+  return a.callers.filter((c) => (seen.has(c) ? false : (seen.add(c), true))).sort((x, y) => (x.ns.name === y.ns.name ? (x.name < y.name ? -1 : 1) : x.ns.name < y.ns.name ? -1 : 1));
 }
 
 function buildApp(e: Emitter, a: AppPlan): Built[] {
@@ -690,6 +880,10 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
   const labels = appLabels(a, managedBy);
   const taken = a.ns.appNames;
   const cmName = `${a.name}-config`;
+  const callers = distinctCallers(a);
+  // A caller whose name is misspelt in this app's authorization policy (defect authz-principal-typo).
+  const typoCaller = a.defect === 'authz-principal-typo' ? callers[0] : undefined;
+  const callerSa = (c: AppPlan): string => (c === typoCaller ? typo(rng, c.name, c.ns.appNames) : c.name);
 
   // ServiceAccount
   out.push({
@@ -733,7 +927,8 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
     const env: Value[] = [
       { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
     ];
-    if (a.otel) env.push({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: `http://${fqdn(OTEL.name, OTEL.ns)}:${OTEL.httpPort}` });
+    // Telemetry goes to the collector of the app's own mesh.
+    if (a.otel) env.push({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: `http://${fqdn(OTEL.name, collectorNs(a.ns.group))}:${OTEL.httpPort}` });
     const seen = new Set<string>();
     a.deps.forEach((d, i) => {
       const t = d.target;
@@ -752,14 +947,21 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
     });
     let sa = a.name;
     let cm = cmName;
+    const podLabels: Obj = { app: a.name, version: variant, team: a.ns.team };
     const podAnnotations: Obj = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9102' };
-    if (a.ns.mesh === 'consul') podAnnotations['consul.hashicorp.com/connect-inject'] = 'true';
+    if (a.ns.mesh === 'consul') {
+      podAnnotations['consul.hashicorp.com/connect-inject'] = 'true';
+      podAnnotations['consul.hashicorp.com/connect-service'] = consulName(a.name, ns);
+    }
     if (variant === 'v1') {
       if (a.defect === 'serviceaccount-typo') sa = typo(rng, a.name, taken);
       if (a.defect === 'configmap-ref-typo') cm = `${typo(rng, a.name, taken)}-config`;
       if (a.defect === 'sidecar-injection-disabled') {
-        const key = { istio: 'sidecar.istio.io/inject', linkerd: 'linkerd.io/inject', kuma: 'kuma.io/sidecar-injection', consul: 'consul.hashicorp.com/connect-inject', none: '' }[a.ns.mesh];
-        podAnnotations[key] = a.ns.mesh === 'linkerd' || a.ns.mesh === 'kuma' ? 'disabled' : 'false';
+        // Each mesh's opt-out where that mesh reads it: Istio and Kuma a pod label, Linkerd and Consul an annotation.
+        if (a.ns.mesh === 'istio') podLabels['sidecar.istio.io/inject'] = 'false';
+        else if (a.ns.mesh === 'kuma') podLabels['kuma.io/sidecar-injection'] = 'disabled';
+        else if (a.ns.mesh === 'linkerd') podAnnotations['linkerd.io/inject'] = 'disabled';
+        else podAnnotations['consul.hashicorp.com/connect-inject'] = 'false';
       }
     }
     const probePort = a.grpc ? undefined : a.portName;
@@ -771,7 +973,7 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
         selector: { matchLabels: { app: a.name, version: variant } },
         strategy: rng.chance(0.5) ? { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } } : undefined,
         template: {
-          metadata: { labels: { app: a.name, version: variant, team: a.ns.team }, annotations: podAnnotations },
+          metadata: { labels: podLabels, annotations: podAnnotations },
           spec: {
             serviceAccountName: sa,
             securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
@@ -817,22 +1019,32 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
   out.push({ group: 'core', obj: deployment('v1') });
   if (a.canary) out.push({ group: 'core', obj: deployment('v2') });
 
-  // Service
+  // Service. The port declares its protocol the way the mesh reads it: Istio by name prefix (and
+  // appProtocol for gRPC), Kuma by appProtocol, Linkerd ≥ 2.18 by appProtocol (h2c: `grpc` would
+  // make the port opaque).
   {
     let selectorApp = a.name;
     let targetPort: string | number = a.namedTargetPort ? a.portName : a.containerPort;
+    let portName = a.portName;
     if (a.defect === 'service-selector-typo') selectorApp = typo(rng, a.name, taken);
     if (a.defect === 'missing-named-target-port') targetPort = a.grpc ? 'grpc-api' : rng.pick(['http-api', 'web', 'http-web']);
+    if (a.defect === 'port-name-unprefixed') portName = rng.pick(['web', 'api', 'rest']);
+    const appProtocol = a.ns.mesh === 'linkerd'
+      ? (a.grpc ? 'kubernetes.io/h2c' : undefined)
+      : a.ns.mesh === 'kuma' ? (a.grpc ? 'grpc' : 'http') : a.grpc ? 'grpc' : undefined;
     const selector: Obj = rng.chance(0.2) ? { app: selectorApp, team: a.ns.team } : { app: selectorApp };
+    // Linkerd ejects failing endpoints only with failure accrual, which retrying services want.
+    const annotations: Obj | undefined = a.sp ? { 'balancer.linkerd.io/failure-accrual': 'consecutive' } : undefined;
     const obj: Obj = {
-      apiVersion: 'v1', kind: 'Service', metadata: meta(a.name, ns, labels),
+      apiVersion: 'v1', kind: 'Service', metadata: meta(a.name, ns, labels, annotations),
       spec: {
         type: 'ClusterIP', selector,
-        ports: [{ name: a.portName, port: a.servicePort, targetPort, protocol: 'TCP', appProtocol: a.grpc ? 'grpc' : undefined }],
+        ports: [{ name: portName, port: a.servicePort, targetPort, protocol: 'TCP', appProtocol }],
       },
     };
     if (a.defect === 'service-selector-typo') e.mark(obj, 'service-selector-typo', `selector app=${selectorApp} matches no pod (pods have app=${a.name})`);
     if (a.defect === 'missing-named-target-port') e.mark(obj, 'missing-named-target-port', `targetPort ${String(targetPort)} is not a container port name`);
+    if (a.defect === 'port-name-unprefixed') e.mark(obj, 'port-name-unprefixed', `port name ${portName} declares no protocol to Istio`);
     out.push({ group: 'core', obj });
   }
 
@@ -864,7 +1076,7 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
     const callerNs = [...new Set(a.callers.map((c) => c.ns.name))].filter((n) => n !== ns).sort();
     const from: Value[] = [{ podSelector: {} }];
     for (const n of callerNs) from.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } });
-    if (a.ingress) from.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } });
+    if (a.ingress) from.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': INGRESS_NGINX.ns } } });
     if (a.httpRoute) from.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY.ns } } });
     const obj: Obj = {
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(`${a.name}-ingress`, ns, labels),
@@ -873,7 +1085,7 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
         policyTypes: ['Ingress'],
         ingress: [
           { from, ports: [{ protocol: 'TCP', port: a.containerPort }] },
-          { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 9102 }] },
+          { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': PROMETHEUS.ns } } }], ports: [{ protocol: 'TCP', port: 9102 }] },
         ],
       },
     };
@@ -885,12 +1097,13 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
   const backend = a.defect === 'ingress-backend-typo' ? typo(rng, a.name, taken) : a.name;
   if (a.ingress) {
     const host = `${a.name}.${a.ns.env}.${a.ns.team}.example.com`;
+    const noTls = a.defect === 'ingress-without-tls';
     const obj: Obj = {
       apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
-      metadata: meta(a.name, ns, labels, { 'cert-manager.io/cluster-issuer': 'letsencrypt', 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' }),
+      metadata: meta(a.name, ns, labels, noTls ? { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' } : { 'cert-manager.io/cluster-issuer': 'letsencrypt', 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' }),
       spec: {
         ingressClassName: 'nginx',
-        tls: [{ hosts: [host], secretName: `${a.name}-tls` }],
+        tls: noTls ? undefined : [{ hosts: [host], secretName: `${a.name}-tls` }],
         rules: [{
           host,
           http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: backend, port: rng.chance(0.5) ? { number: a.servicePort } : { name: a.portName } } } }] },
@@ -898,6 +1111,7 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
       },
     };
     if (backend !== a.name) e.mark(obj, 'ingress-backend-typo', `backend service ${backend} does not exist`);
+    if (noTls) e.mark(obj, 'ingress-without-tls', `host ${host} is served without TLS`);
     out.push({ group: 'expose', obj });
   }
   if (a.httpRoute) {
@@ -909,7 +1123,7 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
         rules: [{
           matches: [{ path: { type: 'PathPrefix', value: '/' } }],
           backendRefs: [{ name: backend, port: a.servicePort }],
-          timeouts: { request: '15s' },
+          timeouts: { request: duration(a.timeoutMs + 2000) },
         }],
       },
     };
@@ -917,20 +1131,32 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
     out.push({ group: 'expose', obj });
   }
 
-  // Mesh
-  const t = durationFor(a);
+  // Mesh: timeouts and retries (see planTimeouts). A timeout-inversion defect gives callers less
+  // time than the app's own calls may take.
+  const timeoutMs = a.defect === 'timeout-inversion' ? 1000 : a.timeoutMs;
+  const leaf = a.leaf ? leafRetries(a) : undefined;
+  const inversionDetail = `timeout ${duration(timeoutMs)}, below what its calls downstream may take`;
+  // A retry storm: far more attempts than fit in the timeout, each allowed at least the whole timeout
+  // (so callers still wait the timeout, and the storm is the only thing wrong with the app).
+  const stormPerTryMs = Math.max(5000, timeoutMs);
   const host = rng.chance(0.5) ? a.name : fqdn(a.name, ns);
   if (a.dr) {
     const drHost = a.defect === 'dr-host-typo' ? (host === a.name ? typo(rng, a.name, taken) : fqdn(typo(rng, a.name, taken), ns)) : host;
     const subsets: Value[] = [{ name: 'v1', labels: { version: 'v1' } }];
     if (a.canary) subsets.push({ name: 'v2', labels: { version: 'v2' }, trafficPolicy: { loadBalancer: { simple: 'ROUND_ROBIN' } } });
+    // Retries are bounded by a retry budget (Istio 1.27+) or, the older way, a retry circuit breaker.
+    const budget = rng.chance(0.75);
     const obj: Obj = {
       apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: meta(a.name, ns, labels),
       spec: {
         host: drHost,
         trafficPolicy: {
-          connectionPool: { tcp: { maxConnections: rng.pick([100, 200, 500]) }, http: { http1MaxPendingRequests: 64, maxRequestsPerConnection: 10 } },
+          connectionPool: {
+            tcp: { maxConnections: rng.pick([100, 200, 500]) },
+            http: { http1MaxPendingRequests: 64, maxRequestsPerConnection: 10, maxRetries: budget ? undefined : rng.pick([3, 5, 10]) },
+          },
           outlierDetection: { consecutive5xxErrors: 5, interval: '30s', baseEjectionTime: '60s', maxEjectionPercent: 50 },
+          retryBudget: budget ? { percent: { value: rng.pick([10, 15, 20]) }, minRetryConcurrency: 3 } : undefined,
           loadBalancer: rng.chance(0.3) ? { simple: 'LEAST_REQUEST' } : undefined,
           tls: rng.chance(0.3) ? { mode: 'ISTIO_MUTUAL' } : undefined,
         },
@@ -947,44 +1173,57 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
     const route: Value[] = a.canary
       ? [{ destination: dest('v1'), weight: 90 }, { destination: dest(badSubset ?? 'v2'), weight: 10 }]
       : [{ destination: dest(badSubset ?? 'v1') }];
+    const retries = (retryOn: string): Obj => ({
+      attempts: leaf?.retries ?? rng.pick([1, 2]),
+      perTryTimeout: leaf === undefined ? undefined : duration(leaf.perTryMs),
+      retryOn,
+    });
+    const http: Value[] = [];
+    // Reads (GET) may be retried on server errors; everything else only when the request never
+    // reached the server. gRPC calls are all POSTs: no read route.
+    if (!a.grpc) {
+      http.push({
+        name: 'reads',
+        match: [{ method: { exact: 'GET' } }],
+        route,
+        timeout: duration(timeoutMs),
+        retries: retries('5xx,reset,connect-failure,refused-stream'),
+      });
+    }
+    http.push({
+      name: 'primary',
+      match: rng.chance(0.4) ? [{ uri: { prefix: '/' } }] : undefined,
+      route,
+      timeout: duration(timeoutMs),
+      retries: storm
+        ? { attempts: 10, perTryTimeout: duration(stormPerTryMs), retryOn: 'connect-failure,refused-stream' }
+        : retries(a.grpc ? 'connect-failure,refused-stream,unavailable' : 'connect-failure,refused-stream'),
+    });
     const obj: Obj = {
       apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: meta(a.name, ns, labels),
-      spec: {
-        hosts: [host],
-        http: [{
-          name: 'primary',
-          match: rng.chance(0.4) ? [{ uri: { prefix: '/' } }] : undefined,
-          route,
-          timeout: `${storm ? 3 : t.timeout}s`,
-          retries: {
-            attempts: storm ? 10 : t.attempts,
-            perTryTimeout: `${storm ? 5 : t.perTry}s`,
-            retryOn: a.grpc ? 'unavailable,resource-exhausted,cancelled' : 'gateway-error,connect-failure,refused-stream',
-          },
-        }],
-      },
+      spec: { hosts: [host], http },
     };
-    if (storm) e.mark(obj, 'retry-storm', '10 attempts of 5s within a 3s timeout');
+    if (storm) e.mark(obj, 'retry-storm', `10 attempts of ${duration(stormPerTryMs)} within a ${duration(timeoutMs)} timeout`);
     if (badSubset !== undefined) e.mark(obj, 'vs-unknown-subset', `subset ${badSubset} is not defined by the DestinationRule`);
+    if (a.defect === 'timeout-inversion') e.mark(obj, 'timeout-inversion', inversionDetail);
     out.push({ group: 'mesh', obj });
   }
   if (a.istioAuthz) {
-    const principals = [...new Set(a.callers.map((c) => `cluster.local/ns/${c.ns.name}/sa/${c.name}`))].sort();
+    const principals = [...new Set(callers.map((c) => `cluster.local/ns/${c.ns.name}/sa/${callerSa(c)}`))].sort();
     const from: Value[] = [];
     if (principals.length > 0) from.push({ source: { principals } });
     else from.push({ source: { namespaces: [ns] } });
     if (a.httpRoute) from.push({ source: { namespaces: [GATEWAY.ns] } });
-    out.push({
-      group: 'mesh',
-      obj: {
-        apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: meta(`${a.name}-allow`, ns, labels),
-        spec: {
-          selector: { matchLabels: { app: a.name } },
-          action: 'ALLOW',
-          rules: [{ from, to: [{ operation: { methods: a.grpc ? ['POST'] : ['GET', 'POST', 'PUT', 'DELETE'] } }] }],
-        },
+    const obj: Obj = {
+      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: meta(`${a.name}-allow`, ns, labels),
+      spec: {
+        selector: { matchLabels: { app: a.name } },
+        action: 'ALLOW',
+        rules: [{ from, to: [{ operation: { methods: a.grpc ? ['POST'] : ['GET', 'POST', 'PUT', 'DELETE'] } }] }],
       },
-    });
+    };
+    if (typoCaller !== undefined) e.mark(obj, 'authz-principal-typo', `principal of caller ${typoCaller.ns.name}/${typoCaller.name} misspelt`);
+    out.push({ group: 'mesh', obj });
   }
   if (a.sp) {
     const svc = a.defect === 'serviceprofile-name-typo' ? typo(rng, a.name, taken) : a.name;
@@ -998,39 +1237,36 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
         name: `${method} /api/${word}/{id}`,
         condition: { method, pathRegex: `/api/${word}/[^/]*` },
         isRetryable: method === 'GET' ? true : undefined,
-        timeout: `${Math.max(1, t.timeout - 2)}s`,
+        timeout: duration(timeoutMs),
       });
     }
     const obj: Obj = {
       apiVersion: 'linkerd.io/v1alpha2', kind: 'ServiceProfile', metadata: meta(fqdn(svc, ns), ns),
-      spec: { routes, retryBudget: { retryRatio: storm ? 2.5 : 0.2, minRetriesPerSecond: storm ? 100 : 10, ttl: '10s' } },
+      spec: { routes, retryBudget: { retryRatio: storm ? 2.5 : rng.pick([0.1, 0.15]), minRetriesPerSecond: storm ? 100 : rng.pick([5, 10]), ttl: '10s' } },
     };
     if (svc !== a.name) e.mark(obj, 'serviceprofile-name-typo', `ServiceProfile for ${fqdn(svc, ns)}, no such Service`);
     if (storm) e.mark(obj, 'retry-storm', 'retryBudget.retryRatio 2.5');
+    if (a.defect === 'timeout-inversion') e.mark(obj, 'timeout-inversion', inversionDetail);
     out.push({ group: 'mesh', obj });
   }
   if (a.server) {
-    out.push({
-      group: 'mesh',
-      obj: {
-        apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: meta(`${a.name}-${a.portName}`, ns, labels),
-        spec: { podSelector: { matchLabels: { app: a.name } }, port: a.portName, proxyProtocol: a.grpc ? 'gRPC' : 'HTTP/1' },
-      },
-    });
+    const obj: Obj = {
+      apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: meta(`${a.name}-${a.portName}`, ns, labels),
+      spec: { podSelector: { matchLabels: { app: a.name } }, port: a.portName, proxyProtocol: a.grpc ? 'gRPC' : 'HTTP/1' },
+    };
+    if (a.defect === 'linkerd-server-unauthorized') e.mark(obj, 'linkerd-server-unauthorized', 'no AuthorizationPolicy targets this Server');
+    out.push({ group: 'mesh', obj });
   }
   if (a.linkerdAuthz) {
-    const refs: Value[] = [];
-    const seen = new Set<string>();
-    for (const c of a.callers) {
-      const k = `${c.ns.name}/${c.name}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      refs.push({ kind: 'ServiceAccount', name: c.name, namespace: c.ns.name });
-    }
+    // The callers' identities; with none, the namespace's own workloads. Exposed apps also admit
+    // the ingress controller (meshed, outside this repository).
+    const refs: Value[] = callers.map((c) => saRef(callerSa(c), c.ns.name));
+    if (a.ingress) refs.push(saRef(INGRESS_NGINX.sa, INGRESS_NGINX.ns));
     const authn: Obj = {
       apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'MeshTLSAuthentication', metadata: meta(`${a.name}-clients`, ns, labels),
       spec: refs.length > 0 ? { identityRefs: refs } : { identities: [`*.${ns}.serviceaccount.identity.linkerd.cluster.local`] },
     };
+    if (typoCaller !== undefined) e.mark(authn, 'authz-principal-typo', `identity of caller ${typoCaller.ns.name}/${typoCaller.name} misspelt`);
     out.push({ group: 'mesh', obj: authn });
     out.push({
       group: 'mesh',
@@ -1043,13 +1279,25 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
       },
     });
   }
-  const kumaLabels: Obj = { 'kuma.io/mesh': 'default' };
+  // Kuma: policies next to the app are producer policies (they apply to every caller of its
+  // MeshService); the mesh-wide ones live in kuma-system (platformGroup).
+  const kumaLabels: Obj = { 'kuma.io/mesh': a.ns.kumaMesh ?? 'default' };
   const meshService: Obj = { kind: 'MeshService', name: a.name, namespace: ns, sectionName: a.portName };
   if (a.meshRetry) {
     const storm = a.defect === 'retry-storm';
-    const conf: Obj = a.grpc
-      ? { grpc: { numRetries: storm ? 25 : t.attempts, perTryTimeout: `${t.perTry}s`, retryOn: ['Unavailable', 'ResourceExhausted'] } }
-      : { http: { numRetries: storm ? 25 : t.attempts, perTryTimeout: `${t.perTry}s`, backOff: { baseInterval: '25ms', maxInterval: '250ms' }, retryOn: ['5xx', 'Reset', 'ConnectFailure'] } };
+    const section = a.grpc ? 'grpc' : 'http';
+    let conf: Obj;
+    if (storm) conf = { [section]: { numRetries: 25, perTryTimeout: duration(stormPerTryMs), retryOn: a.grpc ? ['Unavailable'] : ['ConnectFailure', 'RefusedStream'] } };
+    else if (leaf !== undefined) {
+      conf = {
+        [section]: {
+          numRetries: leaf.retries,
+          perTryTimeout: duration(leaf.perTryMs),
+          backOff: { baseInterval: '25ms', maxInterval: '250ms' },
+          retryOn: a.grpc ? ['Unavailable'] : ['ConnectFailure', 'RefusedStream'],
+        },
+      };
+    } else conf = { tcp: { maxConnectAttempt: 3 } }; // above a leaf: connection attempts only (no per-try timeout)
     const obj: Obj = {
       apiVersion: 'kuma.io/v1alpha1', kind: 'MeshRetry', metadata: meta(`${a.name}-retry`, ns, kumaLabels),
       spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: meshService, default: conf }] },
@@ -1064,15 +1312,17 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
         apiVersion: 'kuma.io/v1alpha1', kind: 'MeshTimeout', metadata: meta(`${a.name}-timeout`, ns, kumaLabels),
         spec: {
           targetRef: { kind: 'Mesh' },
-          to: [{ targetRef: meshService, default: { connectionTimeout: '2s', idleTimeout: '1h', http: { requestTimeout: `${t.timeout}s`, streamIdleTimeout: '30m' } } }],
+          to: [{ targetRef: meshService, default: { connectionTimeout: '2s', idleTimeout: '1h', http: { requestTimeout: duration(a.timeoutMs), streamIdleTimeout: '30m' } } }],
         },
       },
     });
   }
   if (a.mtp) {
-    const tags = [...new Set(a.callers.map((c) => `${c.name}_${c.ns.name}_svc_${c.servicePort}`))].sort();
+    const tags = [...new Set(callers.map((c) => `${c.name}_${c.ns.name}_svc_${c.servicePort}`))].sort();
+    // The mesh allows all traffic by default (platformGroup); an app with a permission of its own
+    // denies everyone but its callers.
     const from: Value[] = tags.length > 0
-      ? tags.map((tag) => ({ targetRef: { kind: 'MeshSubset', tags: { 'kuma.io/service': tag } }, default: { action: 'Allow' } }))
+      ? [{ targetRef: { kind: 'Mesh' }, default: { action: 'Deny' } }, ...tags.map((tag) => ({ targetRef: { kind: 'MeshSubset', tags: { 'kuma.io/service': tag } }, default: { action: 'Allow' } }))]
       : [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }];
     out.push({
       group: 'mesh',
@@ -1082,24 +1332,29 @@ function buildApp(e: Emitter, a: AppPlan): Built[] {
       },
     });
   }
+  const cName = consulName(a.name, ns);
   if (a.svcDefaults) {
-    out.push({
-      group: 'mesh',
-      obj: {
-        apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceDefaults', metadata: meta(a.name, ns),
-        spec: { protocol: a.grpc ? 'grpc' : 'http', upstreamConfig: rng.chance(0.4) ? { defaults: { connectTimeoutMs: 5000 } } : undefined },
+    const permissive = a.defect === 'consul-mtls-permissive';
+    const obj: Obj = {
+      apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceDefaults', metadata: meta(cName, ns),
+      spec: {
+        protocol: a.grpc ? 'grpc' : 'http',
+        mutualTLSMode: permissive ? 'permissive' : rng.chance(0.5) ? 'strict' : undefined,
+        upstreamConfig: rng.chance(0.4) ? { defaults: { connectTimeoutMs: 5000, passiveHealthCheck: { interval: '10s', maxFailures: 5 } } } : undefined,
       },
-    });
+    };
+    if (permissive) e.mark(obj, 'consul-mtls-permissive', 'mutualTLSMode permissive');
+    out.push({ group: 'mesh', obj });
   }
   if (a.intentions) {
-    const names = [...new Set(a.callers.map((c) => c.name))].sort();
+    const names = [...new Set(callers.map((c) => consulName(c.name, c.ns.name)))].sort();
     const sources: Value[] = names.map((n) => ({ name: n, action: 'allow' }));
     sources.push({ name: '*', action: 'deny' });
     out.push({
       group: 'mesh',
       obj: {
-        apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceIntentions', metadata: meta(a.name, ns),
-        spec: { destination: { name: a.name }, sources },
+        apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceIntentions', metadata: meta(cName, ns),
+        spec: { destination: { name: cName }, sources },
       },
     });
   }
@@ -1112,15 +1367,12 @@ function hex(rng: Rng, n: number): string {
   return s.slice(0, n);
 }
 
+/** The Namespace with its mesh markers, and the namespace-wide policies of its mesh. */
 function namespaceObjects(rng: Rng, ns: NsPlan): Obj[] {
   const labels: Obj = { team: ns.team, env: ns.env, 'kubernetes.io/metadata.name': ns.name };
   const annotations: Obj = {};
-  if (ns.mesh === 'istio') {
-    if (ns.istioRevision) labels['istio.io/rev'] = 'stable';
-    else labels['istio-injection'] = 'enabled';
-  }
-  if (ns.mesh === 'kuma') labels['kuma.io/sidecar-injection'] = 'enabled';
-  if (ns.mesh === 'linkerd') annotations['linkerd.io/inject'] = 'enabled';
+  Object.assign(labels, meshNamespaceLabels(ns.mesh, ns.kumaMesh, ns.istioRevision));
+  Object.assign(annotations, meshNamespaceAnnotations(ns.mesh));
   annotations['owner'] = `${ns.team}@example.com`;
   const out: Obj[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels, annotations } }];
   if (ns.mesh === 'istio') {
@@ -1129,6 +1381,7 @@ function namespaceObjects(rng: Rng, ns: NsPlan): Obj[] {
       spec: { mtls: { mode: 'STRICT' } },
     });
   }
+  if (ns.mesh === 'linkerd') out.push(...linkerdMetricsPolicy(ns.name));
   if (ns.quota) {
     out.push({
       apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta('compute', ns.name),
@@ -1150,67 +1403,231 @@ function namespaceObjects(rng: Rng, ns: NsPlan): Obj[] {
   return out;
 }
 
-function platformFiles(): [string, Obj[]][] {
-  const otelLabels: Obj = { app: OTEL.name };
+/** Namespace labels that put its pods into a mesh (Istio: injection or revision; Kuma: injection and mesh). */
+function meshNamespaceLabels(mesh: Mesh, kumaMesh: string | undefined, istioRevision: boolean): Obj {
+  if (mesh === 'istio') return istioRevision ? { 'istio.io/rev': 'stable' } : { 'istio-injection': 'enabled' };
+  if (mesh === 'kuma') return { 'kuma.io/sidecar-injection': 'enabled', 'kuma.io/mesh': kumaMesh ?? 'default' };
+  return {};
+}
+
+/** Linkerd reads namespace annotations: injection, and a default inbound policy that requires mTLS identities. */
+function meshNamespaceAnnotations(mesh: Mesh): Obj {
+  return mesh === 'linkerd' ? { 'linkerd.io/inject': 'enabled', 'config.linkerd.io/default-inbound-policy': 'all-authenticated' } : {};
+}
+
+/** A namespace-wide Linkerd Server for the pods' metrics port, open to Prometheus only. */
+function linkerdMetricsPolicy(ns: string): Obj[] {
   return [
-    ['platform/gateway-system/gateway.yaml', [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: GATEWAY.ns, labels: { 'kubernetes.io/metadata.name': GATEWAY.ns, 'istio-injection': 'enabled' } } },
-      {
-        apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: meta(GATEWAY.name, GATEWAY.ns),
-        spec: {
-          gatewayClassName: 'istio',
-          listeners: [
-            { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } },
-            { name: 'https', port: 443, protocol: 'HTTPS', hostname: '*.example.com', tls: { mode: 'Terminate', certificateRefs: [{ name: 'wildcard-example-com' }] }, allowedRoutes: { namespaces: { from: 'All' } } },
-          ],
+    {
+      apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: meta('pod-metrics', ns),
+      spec: { podSelector: {}, port: 'metrics', proxyProtocol: 'HTTP/1' },
+    },
+    {
+      apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'MeshTLSAuthentication', metadata: meta('prometheus', ns),
+      spec: { identityRefs: [saRef(PROMETHEUS.sa, PROMETHEUS.ns)] },
+    },
+    {
+      apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'AuthorizationPolicy', metadata: meta('pod-metrics-prometheus', ns),
+      spec: {
+        targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'pod-metrics' },
+        requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'prometheus' }],
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Platform
+
+/** The public gateway (Istio's Gateway API implementation) and mesh-wide Istio mTLS. */
+function platformBase(): PlatformFile[] {
+  return [
+    {
+      rel: 'platform/gateway-system/gateway.yaml',
+      docs: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: GATEWAY.ns, labels: { 'kubernetes.io/metadata.name': GATEWAY.ns, 'istio-injection': 'enabled' } } },
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: meta(GATEWAY.name, GATEWAY.ns),
+          spec: {
+            gatewayClassName: 'istio',
+            listeners: [
+              { name: 'http', port: 80, protocol: 'HTTP', hostname: '*.example.com', allowedRoutes: { namespaces: { from: 'Same' } } },
+              { name: 'https', port: 443, protocol: 'HTTPS', hostname: '*.example.com', tls: { mode: 'Terminate', certificateRefs: [{ name: 'wildcard-example-com' }] }, allowedRoutes: { namespaces: { from: 'All' } } },
+            ],
+          },
         },
-      },
-    ]],
-    ['platform/istio-system/mesh-mtls.yaml', [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system', labels: { 'kubernetes.io/metadata.name': 'istio-system' } } },
-      { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: meta('default', 'istio-system'), spec: { mtls: { mode: 'STRICT' } } },
-    ]],
-    ['platform/observability/otel-collector.yaml', [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: OTEL.ns, labels: { 'kubernetes.io/metadata.name': OTEL.ns } } },
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(OTEL.name, OTEL.ns, otelLabels) },
-      {
-        apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${OTEL.name}-config`, OTEL.ns, otelLabels),
-        data: { 'config.yaml': 'receivers:\n  otlp:\n    protocols:\n      grpc: {}\n      http: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n' },
-      },
-      {
-        apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(OTEL.name, OTEL.ns, otelLabels),
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: otelLabels },
-          template: {
-            metadata: { labels: otelLabels },
-            spec: {
-              serviceAccountName: OTEL.name,
-              securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-              containers: [{
-                name: 'collector', image: 'otel/opentelemetry-collector-contrib:0.104.0', args: ['--config=/conf/config.yaml'],
-                ports: [{ name: 'otlp-grpc', containerPort: OTEL.grpcPort }, { name: 'otlp-http', containerPort: OTEL.httpPort }],
-                resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-                volumeMounts: [{ name: 'conf', mountPath: '/conf' }],
-              }],
-              volumes: [{ name: 'conf', configMap: { name: `${OTEL.name}-config` } }],
-            },
+        {
+          // Plain HTTP only redirects to HTTPS.
+          apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: meta('https-redirect', GATEWAY.ns),
+          spec: {
+            parentRefs: [{ name: GATEWAY.name, sectionName: 'http' }],
+            hostnames: ['*.example.com'],
+            rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+          },
+        },
+      ],
+    },
+    {
+      rel: 'platform/istio-system/mesh-mtls.yaml',
+      docs: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system', labels: { 'kubernetes.io/metadata.name': 'istio-system' } } },
+        { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: meta('default', 'istio-system'), spec: { mtls: { mode: 'STRICT' } } },
+      ],
+    },
+  ];
+}
+
+/**
+ * What a mesh group needs from the platform: its OpenTelemetry collector, inside the mesh, with
+ * that mesh's policies for it; for a Kuma group also the Kuma Mesh (mTLS on) and its mesh-wide
+ * traffic permission (allow within the mesh, as Kuma's default), retry, timeout and circuit breaker
+ * policies; the retry policy replaces Kuma's default (5 retries on any method, with a per-try
+ * timeout above the request timeout) with connection retries only.
+ */
+function platformGroup(group: string, withKumaSystem: boolean): PlatformFile[] {
+  const mesh: Mesh = group.startsWith('kuma-') ? 'kuma' : (group as Mesh);
+  const kumaMesh = mesh === 'kuma' ? group.slice('kuma-'.length) : undefined;
+  const ns = collectorNs(group);
+  const labels: Obj = { app: OTEL.name };
+  const podAnnotations: Obj = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8888' };
+  if (mesh === 'consul') {
+    podAnnotations['consul.hashicorp.com/connect-inject'] = 'true';
+    podAnnotations['consul.hashicorp.com/connect-service'] = consulName(OTEL.name, ns);
+  }
+  const docs: Obj[] = [
+    {
+      apiVersion: 'v1', kind: 'Namespace',
+      metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns, ...meshNamespaceLabels(mesh, kumaMesh, false) }, annotations: { owner: 'platform@example.com', ...meshNamespaceAnnotations(mesh) } },
+    },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(OTEL.name, ns, labels) },
+    {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${OTEL.name}-config`, ns, labels),
+      data: { 'config.yaml': 'receivers:\n  otlp:\n    protocols:\n      grpc: {}\n      http: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n' },
+    },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(OTEL.name, ns, labels),
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels, annotations: podAnnotations },
+          spec: {
+            serviceAccountName: OTEL.name,
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'collector', image: 'otel/opentelemetry-collector-contrib:0.104.0', args: ['--config=/conf/config.yaml'],
+              ports: [{ name: 'otlp-grpc', containerPort: OTEL.grpcPort }, { name: 'otlp-http', containerPort: OTEL.httpPort }],
+              resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [{ name: 'conf', mountPath: '/conf' }],
+            }],
+            volumes: [{ name: 'conf', configMap: { name: `${OTEL.name}-config` } }],
           },
         },
       },
+    },
+    {
+      apiVersion: 'v1', kind: 'Service', metadata: meta(OTEL.name, ns, labels),
+      spec: {
+        selector: labels,
+        ports: [
+          { name: 'grpc-otlp', port: OTEL.grpcPort, targetPort: 'otlp-grpc', appProtocol: mesh === 'linkerd' ? 'kubernetes.io/h2c' : 'grpc' },
+          { name: 'http-otlp', port: OTEL.httpPort, targetPort: 'otlp-http', appProtocol: mesh === 'kuma' ? 'http' : undefined },
+        ],
+      },
+    },
+  ];
+  if (mesh === 'istio') docs.push({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: meta('default', ns), spec: { mtls: { mode: 'STRICT' } } });
+  if (mesh === 'linkerd') {
+    for (const [port, proto] of [['otlp-grpc', 'gRPC'], ['otlp-http', 'HTTP/1']] as const) {
+      docs.push({ apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: meta(`${OTEL.name}-${port}`, ns, labels), spec: { podSelector: { matchLabels: labels }, port, proxyProtocol: proto } });
+    }
+    docs.push(
+      { apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'MeshTLSAuthentication', metadata: meta('meshed-clients', ns), spec: { identities: ['*'] } },
       {
-        apiVersion: 'v1', kind: 'Service', metadata: meta(OTEL.name, OTEL.ns, otelLabels),
+        // Every meshed workload may send telemetry: the policy targets the namespace's Servers.
+        apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'AuthorizationPolicy', metadata: meta('otlp-meshed-clients', ns),
         spec: {
-          selector: otelLabels,
-          ports: [
-            { name: 'grpc-otlp', port: OTEL.grpcPort, targetPort: 'otlp-grpc' },
-            { name: 'http-otlp', port: OTEL.httpPort, targetPort: 'otlp-http' },
-          ],
+          targetRef: { kind: 'Namespace', name: ns },
+          requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'meshed-clients' }],
         },
       },
-    ]],
-  ];
+    );
+  }
+  if (mesh === 'kuma') {
+    const kl: Obj = { 'kuma.io/mesh': kumaMesh ?? 'default' };
+    docs.push(
+      {
+        apiVersion: 'kuma.io/v1alpha1', kind: 'MeshTrafficPermission', metadata: meta('otlp-from-mesh', ns, kl),
+        spec: { targetRef: { kind: 'Dataplane', labels }, from: [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }] },
+      },
+      {
+        apiVersion: 'kuma.io/v1alpha1', kind: 'MeshTimeout', metadata: meta(`${OTEL.name}-timeout`, ns, kl),
+        spec: {
+          targetRef: { kind: 'Mesh' },
+          to: [{ targetRef: { kind: 'MeshService', name: OTEL.name, namespace: ns, sectionName: 'http-otlp' }, default: { http: { requestTimeout: '800ms' } } }],
+        },
+      },
+    );
+  }
+  if (mesh === 'consul') {
+    const cName = consulName(OTEL.name, ns);
+    docs.push(
+      { apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceDefaults', metadata: meta(cName, ns), spec: { protocol: 'http', mutualTLSMode: 'strict' } },
+      { apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceIntentions', metadata: meta(cName, ns), spec: { destination: { name: cName }, sources: [{ name: '*', action: 'allow' }] } },
+    );
+  }
+  const files: PlatformFile[] = [{ rel: `platform/${ns}/otel-collector.yaml`, docs }];
+  if (mesh === 'kuma' && kumaMesh !== undefined) {
+    if (withKumaSystem) {
+      files.push({ rel: `platform/${KUMA_SYSTEM}/namespace.yaml`, docs: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: KUMA_SYSTEM, labels: { 'kubernetes.io/metadata.name': KUMA_SYSTEM } } }] });
+    }
+    const kl: Obj = { 'kuma.io/mesh': kumaMesh };
+    files.push({
+      rel: `platform/${KUMA_SYSTEM}/mesh-${kumaMesh}.yaml`,
+      docs: [
+        {
+          apiVersion: 'kuma.io/v1alpha1', kind: 'Mesh', metadata: { name: kumaMesh },
+          spec: {
+            mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin', dpCert: { rotation: { expiration: '24h' } }, conf: { caCert: { RSAbits: 2048, expiration: '10y' } } }] },
+            networking: { outbound: { passthrough: false } },
+          },
+        },
+        {
+          apiVersion: 'kuma.io/v1alpha1', kind: 'MeshTrafficPermission', metadata: meta(`allow-all-${kumaMesh}`, KUMA_SYSTEM, kl),
+          spec: { targetRef: { kind: 'Mesh' }, from: [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }] },
+        },
+        {
+          apiVersion: 'kuma.io/v1alpha1', kind: 'MeshRetry', metadata: meta(`mesh-retry-${kumaMesh}`, KUMA_SYSTEM, kl),
+          spec: {
+            targetRef: { kind: 'Mesh' },
+            to: [{ targetRef: { kind: 'Mesh' }, default: { tcp: { maxConnectAttempt: 3 }, http: { numRetries: 0 }, grpc: { numRetries: 0 } } }],
+          },
+        },
+        {
+          apiVersion: 'kuma.io/v1alpha1', kind: 'MeshTimeout', metadata: meta(`mesh-timeout-${kumaMesh}`, KUMA_SYSTEM, kl),
+          spec: {
+            targetRef: { kind: 'Mesh' },
+            to: [{ targetRef: { kind: 'Mesh' }, default: { connectionTimeout: '5s', idleTimeout: '1h', http: { requestTimeout: '15s', streamIdleTimeout: '30m' } } }],
+          },
+        },
+        {
+          apiVersion: 'kuma.io/v1alpha1', kind: 'MeshCircuitBreaker', metadata: meta(`mesh-circuit-breaker-${kumaMesh}`, KUMA_SYSTEM, kl),
+          spec: {
+            targetRef: { kind: 'Mesh' },
+            to: [{
+              targetRef: { kind: 'Mesh' },
+              default: {
+                connectionLimits: { maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, maxRetries: 3 },
+                outlierDetection: { disabled: false, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 20, detectors: { totalFailures: { consecutive: 5 } } },
+              },
+            }],
+          },
+        },
+      ],
+    });
+  }
+  return files;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1366,12 +1783,13 @@ export async function generateRepo(opts: GenerateOptions): Promise<RepoStats> {
   const graphRng = rng.fork('graph');
   if (profile === 'callgraph') planCallgraph(graphRng, plan.apps, plan);
   else planDefaultDeps(graphRng, plan.apps);
+  planTimeouts(plan.apps);
   const defectRate = opts.defectRate ?? 0.01;
   planDefects(rng.fork('defects'), plan.apps, Math.max(1, Math.round(total * defectRate)));
 
   const emitter = new Emitter(rng.fork('emit'));
   const writer = new Writer(root, rng.fork('write'), emitter.defects, opts.check === true);
-  for (const [rel, docs] of platformFiles()) writer.yaml(rel, docs);
+  for (const f of plan.platform) writer.yaml(f.rel, f.docs);
   for (const ns of plan.namespaces) {
     writer.yaml(`${ns.dir}/namespace.yaml`, namespaceObjects(emitter.rng, ns));
     for (const a of ns.apps) writeApp(writer, a, buildApp(emitter, a));
@@ -1389,7 +1807,8 @@ export async function generateRepo(opts: GenerateOptions): Promise<RepoStats> {
     bytes: writer.bytes, teams: new Set(plan.namespaces.map((n) => n.team)).size, namespaces: plan.namespaces.length,
     services: plan.apps.length, edges: plan.apps.reduce((s, a) => s + a.deps.length, 0),
     plannedDepth: plan.plannedDepth, plannedCycles: plan.plannedCycles,
-    byKind, defects: writer.defects, defectsByKind, ms: performance.now() - t0, writeMs: writer.writeMs,
+    byKind, defects: writer.defects, defectsByKind, apps: plan.apps.map((a) => `${a.ns.name}/${a.name}`),
+    ms: performance.now() - t0, writeMs: writer.writeMs,
   };
 }
 

@@ -160,7 +160,7 @@ interface SideResult {
 
 interface SizeResult {
   objects: number;
-  repo: Omit<RepoStats, 'defects'>;
+  repo: Omit<RepoStats, 'defects' | 'apps'>;
   generateMs: number;
   writeMs: number;
   baseline: SideResult & BaselineCounts;
@@ -300,8 +300,9 @@ async function benchSize(objects: number, s: Settings, api: LintApi | undefined,
     const mesh = useMesh() && meshRuns.length === runs
       ? { ...summarize(meshRuns, meshFirst, meshPeak), findings: findingsPerRun[0] ?? 0, findingsPerRun, sarifBytes }
       : null;
-    const { defects: _defects, ...repo } = stats;
+    const { defects: _defects, apps: _apps, ...repo } = stats;
     void _defects;
+    void _apps;
     return {
       objects,
       repo,

@@ -5,7 +5,11 @@
  * references a linter would: Service selectors and named target ports against pod templates,
  * DestinationRule hosts and subsets, VirtualService subsets, HPA / PDB / NetworkPolicy targets,
  * Ingress and HTTPRoute backends, env-var service addresses, ConfigMap and ServiceAccount
- * references, mesh policy targets and principals, retry settings and sidecar opt-outs.
+ * references, mesh policy targets and principals, retry settings and sidecar opt-outs; and checks
+ * that the mesh configuration is coherent: calls stay inside one mesh, Kuma meshes have mTLS,
+ * PeerAuthentications are STRICT, Linkerd Servers have an authorization, Istio ports declare their
+ * protocol, retries on server errors are limited to idempotent routes and come with outlier
+ * detection and a budget, and timeouts nest along call chains.
  * Every problem it finds must be one of the defects the generator injected, and every injected
  * defect must be found: then the labels, selectors and references are consistent as intended.
  *
@@ -177,6 +181,43 @@ export function parseServiceRef(value: string): { svc: string; ns: string; port:
   return { svc: m[1] ?? '', ns: m[2] ?? '', port };
 }
 
+/** Opt-outs of each mesh, where the mesh reads them (labels for Istio and Kuma, annotations for Linkerd and Consul). */
+function optedOut(pod: { labels: Record<string, string>; annotations: Record<string, string> }): boolean {
+  const l = pod.labels;
+  const a = pod.annotations;
+  return l['sidecar.istio.io/inject'] === 'false' || a['sidecar.istio.io/inject'] === 'false' || a['linkerd.io/inject'] === 'disabled'
+    || l['kuma.io/sidecar-injection'] === 'disabled' || a['consul.hashicorp.com/connect-inject'] === 'false';
+}
+
+interface NsInfo {
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+}
+
+/** The mesh a pod joins (`kuma:<mesh>` for Kuma), from its namespace's markers and its own. */
+function meshOfPod(ns: NsInfo | undefined, pod: Pod): string {
+  if (pod.annotations['consul.hashicorp.com/connect-inject'] === 'true') return 'consul';
+  const l = ns?.labels ?? {};
+  if (l['istio-injection'] === 'enabled' || l['istio.io/rev'] !== undefined) return 'istio';
+  if (ns?.annotations['linkerd.io/inject'] === 'enabled') return 'linkerd';
+  if (l['kuma.io/sidecar-injection'] === 'enabled') return `kuma:${pod.labels['kuma.io/mesh'] ?? l['kuma.io/mesh'] ?? 'default'}`;
+  return 'none';
+}
+
+/** Port name prefixes (and unnamed well-known ports) from which Istio takes a Service port's protocol. */
+const ISTIO_PROTOCOL_PREFIXES = new Set(['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp']);
+
+/** Retry conditions that may repeat a request the server already processed. */
+const UNSAFE_RETRY_ON = new Set(['5xx', 'gateway-error', 'reset', 'retriable-4xx', 'gatewayerror', 'retriable4xx']);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/** What callers of a Service wait for it (per-try timeout, else request timeout) and what a call may take. */
+interface Patience {
+  readonly item: Item;
+  readonly patience: number | undefined;
+  readonly worst: number | undefined;
+}
+
 export function verifyRepo(root: string): VerifyReport {
   const { items, files, documents } = load(root);
   const issues: Issue[] = [];
@@ -187,15 +228,21 @@ export function verifyRepo(root: string): VerifyReport {
 
   // Index.
   const pods = new Map<string, Pod[]>();
-  const services = new Map<string, { ports: Set<number>; item: Item }>();
+  const services = new Map<string, { ports: Set<number>; selector: Record<string, string>; item: Item }>();
   const names = (kind: string): Set<string> => new Set(items.filter((i) => i.kind === kind).map((i) => `${i.ns}/${i.name}`));
   const configMaps = names('ConfigMap');
   const serviceAccounts = names('ServiceAccount');
+  const saNamespaces = new Set(items.filter((i) => i.kind === 'ServiceAccount').map((i) => i.ns));
   const deployments = names('Deployment');
   const servers = names('Server');
   const meshTls = names('MeshTLSAuthentication');
   const gateways = names('Gateway');
+  const namespaces = new Map<string, NsInfo>();
+  const kumaMeshes = new Map<string, Item>();
   const drSubsets = new Map<string, Set<string>>();
+  const drs = new Map<string, Item>();
+  /** Servers an AuthorizationPolicy admits clients to: `ns/name`, or `ns/*` for a namespace target. */
+  const authorized = new Set<string>();
   for (const it of items) {
     if (it.kind === 'Deployment') {
       const tpl = at(it.body, 'spec', 'template');
@@ -216,7 +263,7 @@ export function verifyRepo(root: string): VerifyReport {
         const n = at(p, 'port');
         if (typeof n === 'number') ports.add(n);
       }
-      services.set(`${it.ns}/${it.name}`, { ports, item: it });
+      services.set(`${it.ns}/${it.name}`, { ports, selector: stringMap(at(it.body, 'spec', 'selector')), item: it });
     } else if (it.kind === 'DestinationRule') {
       const key = resolveHost(text(at(it.body, 'spec', 'host')) ?? '', it.ns);
       if (key !== undefined) {
@@ -226,18 +273,57 @@ export function verifyRepo(root: string): VerifyReport {
           if (n !== undefined) set.add(n);
         }
         drSubsets.set(key, set);
+        drs.set(key, it);
       }
+    } else if (it.kind === 'Namespace') {
+      namespaces.set(it.name, { labels: stringMap(at(it.body, 'metadata', 'labels')), annotations: stringMap(at(it.body, 'metadata', 'annotations')) });
+    } else if (it.kind === 'Mesh' && it.group === 'kuma.io') {
+      kumaMeshes.set(it.name, it);
+    } else if (it.kind === 'AuthorizationPolicy' && it.group === 'policy.linkerd.io') {
+      const kind = text(at(it.body, 'spec', 'targetRef', 'kind'));
+      const name = text(at(it.body, 'spec', 'targetRef', 'name')) ?? '';
+      if (kind === 'Namespace') authorized.add(`${name}/*`);
+      else if (kind === 'Server') authorized.add(`${it.ns}/${name}`);
     }
   }
   const podsMatching = (ns: string, selector: Record<string, string>): Pod[] => (pods.get(ns) ?? []).filter((p) => matches(selector, p.labels));
   const serviceExists = (key: string | undefined): boolean => key !== undefined && services.has(key);
+  /** Consul service names: the Service name, unless its pods register under another one. */
+  const consulNames = new Set<string>();
+  for (const [key, svc] of services) {
+    const renamed = podsMatching(svc.item.ns, svc.selector).some((p) => p.annotations['consul.hashicorp.com/connect-service'] !== undefined);
+    if (!renamed) consulNames.add(key.slice(key.indexOf('/') + 1));
+  }
+  for (const list_ of pods.values()) for (const p of list_) {
+    const n = p.annotations['consul.hashicorp.com/connect-service'];
+    if (n !== undefined) consulNames.add(n);
+  }
+  /** A ServiceAccount the input declares, or one in a namespace the input does not show (a caller from elsewhere). */
+  const knownIdentity = (ns: string, sa: string): boolean => serviceAccounts.has(`${ns}/${sa}`) || !saNamespaces.has(ns);
 
-  // Graph from env vars: service -> service.
+  // Graph from env vars: service -> service; and what the callers of each Service wait for it.
   const graph = new Map<string, Set<string>>();
+  const patience = new Map<string, Patience>();
+  const kumaTimeout = new Map<string, { item: Item; ms: number }>();
+  const kumaPerTry = new Map<string, { item: Item; ms: number }>();
+  const setPatience = (key: string | undefined, p: Patience): void => {
+    if (key !== undefined && (p.patience !== undefined || p.worst !== undefined)) patience.set(key, p);
+  };
 
   for (const it of items) {
     const spec = at(it.body, 'spec');
     switch (it.kind) {
+      case 'Namespace': {
+        const ns = namespaces.get(it.name);
+        const km = ns?.labels['kuma.io/sidecar-injection'] === 'enabled' ? (ns.labels['kuma.io/mesh'] ?? 'default') : undefined;
+        if (km !== undefined && text(at(kumaMeshes.get(km)?.body, 'spec', 'mtls', 'enabledBackend')) === undefined) flag(it, 'kuma-mesh-without-mtls', `Kuma mesh ${km} is not defined with mTLS`);
+        break;
+      }
+      case 'PeerAuthentication': {
+        const mode = text(at(spec, 'mtls', 'mode'));
+        if (mode !== 'STRICT') flag(it, 'mtls-not-strict', `mode ${mode ?? 'unset'}`);
+        break;
+      }
       case 'Service': {
         const selector = stringMap(at(spec, 'selector'));
         const matched = podsMatching(it.ns, selector);
@@ -248,6 +334,13 @@ export function verifyRepo(root: string): VerifyReport {
         for (const p of list(at(spec, 'ports'))) {
           const tp = at(p, 'targetPort');
           if (typeof tp === 'string' && !matched.every((pod) => pod.portNames.has(tp))) flag(it, 'missing-named-target-port', `targetPort ${tp} not declared by the pods`);
+        }
+        // Istio reads the protocol from appProtocol, else from the port name's prefix.
+        if (matched.some((pod) => meshOfPod(namespaces.get(it.ns), pod) === 'istio')) {
+          for (const p of list(at(spec, 'ports'))) {
+            const name = text(at(p, 'name')) ?? '';
+            if (text(at(p, 'appProtocol')) === undefined && !ISTIO_PROTOCOL_PREFIXES.has(name.split('-')[0] ?? '')) flag(it, 'port-name-unprefixed', `port ${name || '(unnamed)'} declares no protocol`);
+          }
         }
         break;
       }
@@ -260,14 +353,18 @@ export function verifyRepo(root: string): VerifyReport {
           const n = text(at(v, 'configMap', 'name'));
           if (n !== undefined) cmRefs.push(n);
         }
-        const ann = stringMap(at(spec, 'template', 'metadata', 'annotations'));
-        if (ann['sidecar.istio.io/inject'] === 'false' || ann['linkerd.io/inject'] === 'disabled' || ann['kuma.io/sidecar-injection'] === 'disabled' || ann['consul.hashicorp.com/connect-inject'] === 'false') {
-          flag(it, 'sidecar-injection-disabled', 'pod opts out of the mesh');
-        }
-        const from = `${it.ns}/${stringMap(at(spec, 'template', 'metadata', 'labels'))['app'] ?? it.name}`;
+        const pod: Pod = {
+          deployment: it.name, labels: stringMap(at(spec, 'template', 'metadata', 'labels')),
+          annotations: stringMap(at(spec, 'template', 'metadata', 'annotations')), portNames: new Set(),
+        };
+        const out_ = optedOut(pod);
+        if (out_) flag(it, 'sidecar-injection-disabled', 'pod opts out of the mesh');
+        const callerMesh = meshOfPod(namespaces.get(it.ns), pod);
+        const from = `${it.ns}/${pod.labels['app'] ?? it.name}`;
         const out = graph.get(from) ?? new Set<string>();
         graph.set(from, out);
         let badRef = false;
+        let crossMesh: string | undefined;
         for (const c of list(at(tplSpec, 'containers'))) {
           for (const ef of list(at(c, 'envFrom'))) {
             const n = text(at(ef, 'configMapRef', 'name'));
@@ -278,11 +375,20 @@ export function verifyRepo(root: string): VerifyReport {
             const ref = value === undefined ? undefined : parseServiceRef(value);
             if (ref === undefined) continue;
             const svc = services.get(`${ref.ns}/${ref.svc}`);
-            if (svc === undefined || !svc.ports.has(ref.port)) badRef = true;
-            else out.add(`${ref.ns}/${ref.svc}`);
+            if (svc === undefined || !svc.ports.has(ref.port)) {
+              badRef = true;
+              continue;
+            }
+            out.add(`${ref.ns}/${ref.svc}`);
+            // Calls stay inside one mesh (opted-out pods are reported as such).
+            const backends = podsMatching(ref.ns, svc.selector);
+            if (out_ || backends.some(optedOut)) continue;
+            const other = backends.map((b) => meshOfPod(namespaces.get(ref.ns), b)).find((m) => m !== callerMesh);
+            if (other !== undefined) crossMesh = `${callerMesh} calls ${ref.ns}/${ref.svc} in ${other}`;
           }
         }
         if (badRef) flag(it, 'env-ref-unknown-service', 'env var points to a missing service or port');
+        if (crossMesh !== undefined) flag(it, 'cross-mesh-call', crossMesh);
         if (cmRefs.some((n) => !configMaps.has(`${it.ns}/${n}`))) flag(it, 'configmap-ref-typo', `ConfigMap ${cmRefs.join(',')} not found`);
         break;
       }
@@ -297,12 +403,18 @@ export function verifyRepo(root: string): VerifyReport {
       case 'NetworkPolicy':
         if (podsMatching(it.ns, stringMap(at(spec, 'podSelector', 'matchLabels'))).length === 0) flag(it, 'netpol-selector-typo', 'selects no pod');
         break;
-      case 'Ingress':
+      case 'Ingress': {
         for (const r of list(at(spec, 'rules'))) for (const p of list(at(r, 'http', 'paths'))) {
           const n = text(at(p, 'backend', 'service', 'name')) ?? '';
           if (!serviceExists(`${it.ns}/${n}`)) flag(it, 'ingress-backend-typo', `Service ${n} not found`);
         }
+        const tlsHosts = new Set(list(at(spec, 'tls')).flatMap((t) => list(at(t, 'hosts')).map((h) => String(h))));
+        for (const r of list(at(spec, 'rules'))) {
+          const h = text(at(r, 'host')) ?? '';
+          if (!tlsHosts.has(h)) flag(it, 'ingress-without-tls', `host ${h || '*'} has no TLS`);
+        }
         break;
+      }
       case 'HTTPRoute':
         for (const p of list(at(spec, 'parentRefs'))) {
           const key = `${text(at(p, 'namespace')) ?? it.ns}/${text(at(p, 'name')) ?? ''}`;
@@ -327,9 +439,13 @@ export function verifyRepo(root: string): VerifyReport {
       }
       case 'VirtualService': {
         let storm = false;
+        let hostKey: string | undefined;
+        let generic: unknown;
+        let unsafe = false;
         for (const h of list(at(spec, 'http'))) {
           for (const r of list(at(h, 'route'))) {
             const key = resolveHost(text(at(r, 'destination', 'host')) ?? '', it.ns);
+            hostKey ??= key;
             if (!serviceExists(key)) flag(it, 'vs-unknown-host', 'destination is not a Service');
             const subset = text(at(r, 'destination', 'subset'));
             if (subset !== undefined && !(key !== undefined && drSubsets.get(key)?.has(subset) === true)) flag(it, 'vs-unknown-subset', `subset ${subset} not defined`);
@@ -337,9 +453,26 @@ export function verifyRepo(root: string): VerifyReport {
           const attempts = at(h, 'retries', 'attempts');
           const perTry = seconds(at(h, 'retries', 'perTryTimeout'));
           const timeout = seconds(at(h, 'timeout'));
-          if (typeof attempts === 'number' && (attempts > 5 || (perTry !== undefined && timeout !== undefined && attempts * perTry > timeout))) storm = true;
+          if (typeof attempts === 'number' && (attempts > 5 || (perTry !== undefined && timeout !== undefined && (attempts + 1) * perTry > timeout))) storm = true;
+          const methods = list(at(h, 'match')).map((m) => text(at(m, 'method', 'exact')));
+          const idempotent = methods.length > 0 && methods.every((m) => m !== undefined && IDEMPOTENT.has(m));
+          if (typeof attempts === 'number' && attempts > 0 && !idempotent && (text(at(h, 'retries', 'retryOn')) ?? '').split(',').some((c) => UNSAFE_RETRY_ON.has(c.trim()))) unsafe = true;
+          if (generic === undefined && !methods.some((m) => m !== undefined)) generic = h;
         }
         if (storm) flag(it, 'retry-storm', 'retries exceed the budget');
+        if (unsafe) flag(it, 'retry-non-idempotent', 'retries on server errors for any method');
+        // Retries need a DestinationRule with outlier detection and a bound on the volume of retries.
+        const dr = hostKey === undefined ? undefined : drs.get(hostKey);
+        const retried = list(at(spec, 'http')).some((h) => { const n = at(h, 'retries', 'attempts'); return typeof n === 'number' && n > 0; });
+        const tp = at(dr?.body, 'spec', 'trafficPolicy');
+        if (retried && (at(tp, 'outlierDetection') === undefined || (at(tp, 'retryBudget') === undefined && at(tp, 'connectionPool', 'http', 'maxRetries') === undefined))) {
+          flag(it, 'retry-without-budget', 'retries without a DestinationRule setting outlier detection and a retry budget');
+        }
+        if (generic !== undefined) {
+          const t = seconds(at(generic, 'timeout'));
+          const p = typeof at(generic, 'retries', 'attempts') === 'number' ? seconds(at(generic, 'retries', 'perTryTimeout')) : undefined;
+          setPatience(hostKey, { item: it, patience: p !== undefined && (t === undefined || p < t) ? p : t, worst: t });
+        }
         break;
       }
       case 'AuthorizationPolicy':
@@ -347,11 +480,12 @@ export function verifyRepo(root: string): VerifyReport {
           if (podsMatching(it.ns, stringMap(at(spec, 'selector', 'matchLabels'))).length === 0) flag(it, 'authz-selects-no-pod', 'selector matches no pod');
           for (const r of list(at(spec, 'rules'))) for (const f of list(at(r, 'from'))) for (const p of list(at(f, 'source', 'principals'))) {
             const m = typeof p === 'string' ? /^cluster\.local\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(p) : null;
-            if (m === null || !serviceAccounts.has(`${m[1] ?? ''}/${m[2] ?? ''}`)) flag(it, 'authz-unknown-principal', String(p));
+            if (m === null || !knownIdentity(m[1] ?? '', m[2] ?? '')) flag(it, 'authz-principal-typo', String(p));
           }
         } else {
+          const kind = text(at(spec, 'targetRef', 'kind'));
           const target = `${it.ns}/${text(at(spec, 'targetRef', 'name')) ?? ''}`;
-          if (!servers.has(target)) flag(it, 'linkerd-authz-unknown-server', target);
+          if (kind !== 'Namespace' && !servers.has(target)) flag(it, 'linkerd-authz-unknown-server', target);
           for (const ref of list(at(spec, 'requiredAuthenticationRefs'))) {
             if (!meshTls.has(`${it.ns}/${text(at(ref, 'name')) ?? ''}`)) flag(it, 'linkerd-authz-unknown-authn', String(at(ref, 'name')));
           }
@@ -359,9 +493,15 @@ export function verifyRepo(root: string): VerifyReport {
         break;
       case 'ServiceProfile': {
         const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local$/.exec(it.name);
-        if (m === null || m[2] !== it.ns || !serviceExists(`${m[2]}/${m[1] ?? ''}`)) flag(it, 'serviceprofile-name-typo', 'name is not the FQDN of a Service');
+        const key = m === null ? undefined : `${m[2] ?? ''}/${m[1] ?? ''}`;
+        if (m === null || m[2] !== it.ns || !serviceExists(key)) flag(it, 'serviceprofile-name-typo', 'name is not the FQDN of a Service');
         const ratio = at(spec, 'retryBudget', 'retryRatio');
         if (typeof ratio === 'number' && ratio > 1) flag(it, 'retry-storm', `retryRatio ${ratio}`);
+        const routes = list(at(spec, 'routes'));
+        if (routes.some((r) => at(r, 'isRetryable') === true && !IDEMPOTENT.has(text(at(r, 'condition', 'method')) ?? ''))) flag(it, 'retry-non-idempotent', 'retryable route for a non-idempotent method');
+        const picked = routes.find((r) => at(r, 'isRetryable') === true) ?? routes[0];
+        const t = seconds(at(picked, 'timeout'));
+        setPatience(key, { item: it, patience: t, worst: t });
         break;
       }
       case 'Server': {
@@ -369,39 +509,79 @@ export function verifyRepo(root: string): VerifyReport {
         const port = at(spec, 'port');
         if (matched.length === 0) flag(it, 'server-selects-no-pod', 'podSelector matches no pod');
         else if (typeof port === 'string' && !matched.every((p) => p.portNames.has(port))) flag(it, 'server-unknown-port', port);
+        if (!authorized.has(`${it.ns}/${it.name}`) && !authorized.has(`${it.ns}/*`)) flag(it, 'linkerd-server-unauthorized', 'no AuthorizationPolicy admits any client');
         break;
       }
       case 'MeshTLSAuthentication':
         for (const r of list(at(spec, 'identityRefs'))) {
-          const key = `${text(at(r, 'namespace')) ?? it.ns}/${text(at(r, 'name')) ?? ''}`;
-          if (!serviceAccounts.has(key)) flag(it, 'authn-unknown-sa', key);
+          const ns = text(at(r, 'namespace')) ?? it.ns;
+          if (!knownIdentity(ns, text(at(r, 'name')) ?? '')) flag(it, 'authz-principal-typo', `${ns}/${String(at(r, 'name'))}`);
         }
         break;
       case 'MeshRetry':
       case 'MeshTimeout': {
         for (const to of list(at(spec, 'to'))) {
+          if (text(at(to, 'targetRef', 'kind')) === 'Mesh') continue;
           const key = `${text(at(to, 'targetRef', 'namespace')) ?? it.ns}/${text(at(to, 'targetRef', 'name')) ?? ''}`;
           if (!serviceExists(key)) flag(it, 'kuma-unknown-service', key);
-          const n = at(to, 'default', 'http', 'numRetries') ?? at(to, 'default', 'grpc', 'numRetries');
+          const http = at(to, 'default', 'http');
+          const conf = http ?? at(to, 'default', 'grpc');
+          const n = at(conf, 'numRetries');
           if (typeof n === 'number' && n > 5) flag(it, 'retry-storm', `numRetries ${n}`);
+          if (list(at(http, 'retryOn')).some((c) => typeof c === 'string' && UNSAFE_RETRY_ON.has(c.toLowerCase()))) flag(it, 'retry-non-idempotent', 'retries on server errors for any method');
+          // Producer policies: the request timeout of the Service, and the per-try timeout of its retries.
+          if (it.kind === 'MeshTimeout') {
+            const t = seconds(at(to, 'default', 'http', 'requestTimeout'));
+            if (t !== undefined) kumaTimeout.set(key, { item: it, ms: t });
+          } else if (typeof n === 'number' && n > 0) {
+            const p = seconds(at(conf, 'perTryTimeout'));
+            if (p !== undefined) kumaPerTry.set(key, { item: it, ms: p });
+          }
         }
         break;
       }
       case 'MeshTrafficPermission':
-        if (podsMatching(it.ns, stringMap(at(spec, 'targetRef', 'labels'))).length === 0) flag(it, 'mtp-selects-no-pod', 'targetRef matches no pod');
+        if (text(at(spec, 'targetRef', 'kind')) !== 'Mesh' && podsMatching(it.ns, stringMap(at(spec, 'targetRef', 'labels'))).length === 0) flag(it, 'mtp-selects-no-pod', 'targetRef matches no pod');
         break;
       case 'ServiceDefaults':
-        if (!serviceExists(`${it.ns}/${it.name}`)) flag(it, 'consul-unknown-service', it.name);
+        if (!consulNames.has(it.name)) flag(it, 'consul-unknown-service', it.name);
+        if (text(at(spec, 'mutualTLSMode')) === 'permissive') flag(it, 'consul-mtls-permissive', 'accepts plaintext');
         break;
       case 'ServiceIntentions': {
         const dest = text(at(spec, 'destination', 'name')) ?? '';
-        if (!serviceExists(`${it.ns}/${dest}`)) flag(it, 'consul-unknown-service', dest);
+        if (!consulNames.has(dest)) flag(it, 'consul-unknown-service', dest);
+        for (const s of list(at(spec, 'sources'))) {
+          const n = text(at(s, 'name')) ?? '';
+          if (n !== '*' && !consulNames.has(n)) flag(it, 'consul-unknown-service', n);
+        }
         break;
       }
       default:
         break;
     }
   }
+
+  for (const key of new Set([...kumaTimeout.keys(), ...kumaPerTry.keys()])) {
+    const t = kumaTimeout.get(key);
+    const p = kumaPerTry.get(key);
+    const perTryFirst = p !== undefined && (t === undefined || p.ms < t.ms);
+    const item = perTryFirst ? p.item : t?.item;
+    if (item !== undefined) setPatience(key, { item, patience: perTryFirst ? p.ms : t?.ms, worst: t?.ms });
+  }
+
+  // Timeouts nest: a caller waits for S at least as long as S may spend on each of its own calls.
+  const inverted = new Set<Item>();
+  for (const out of graph.values()) {
+    for (const s of out) {
+      const own = patience.get(s);
+      if (own?.patience === undefined) continue;
+      for (const c of graph.get(s) ?? []) {
+        const w = c === s ? undefined : patience.get(c)?.worst;
+        if (w !== undefined && w > own.patience) inverted.add(own.item);
+      }
+    }
+  }
+  for (const it of inverted) flag(it, 'timeout-inversion', 'callers give up before its downstream calls may finish');
   return { files, documents, objects: items.length, issues, graph: graphShape(graph) };
 }
 
