@@ -30,8 +30,8 @@ Usage:
                                     cdk8s / kubernetes-models .ts sources are read statically); "-" reads stdin
   meshlint rules                    list the rules with their default levels
   meshlint summary --sarif <file> [options] [path...]
-                                    Markdown job summary: findings table from the SARIF file, and a topology
-                                    picture with the findings on it when paths are given
+                                    Markdown job summary: findings table from the SARIF file, and the call graph
+                                    (or the Ingress topology) with the findings on it when paths are given
   meshlint lsp --stdio              language server: diagnostics for open files, linted with the workspace
   meshlint graph [options] <path...> --format json|mermaid|dot
                                     call graph (workload → Service calls with attempts, timeouts and evidence,
