@@ -4,6 +4,7 @@ import {
   IDENTITY_READS,
   identityNamespaces,
   lookupIdentity,
+  namespacesWithAccount,
   parseIstioPrincipal,
   parseLinkerdIdentity,
   trustDomainsOf,
@@ -71,7 +72,7 @@ function checkAccount(graph: Graph, policy: Resource, namespace: string, sa: str
     // A caller in a namespace the input does not show (a gateway, another repository): no evidence of a mistake,
     // unless a namespace of a near spelling runs that very service account.
     // Every namespace has a `default` service account, so only a named account can point at a misspelt namespace.
-    const alt = sa === 'default' ? undefined : closeSpelling(namespace, identityNamespaces(graph).filter((n) => lookupIdentity(graph, n, sa).known));
+    const alt = sa === 'default' ? undefined : closeSpelling(namespace, [...namespacesWithAccount(graph, sa)]);
     if (!alt) return 'outside';
     emit({ messageId: 'unknownNamespace', data: { policy: describe(policy), namespace, suggestion: `namespace ${alt}`, what: `a workload running as ${sa}`, effect }, resource: policy, path });
     return 'reported';

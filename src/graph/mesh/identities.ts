@@ -60,10 +60,9 @@ export interface IdentityLookup {
 
 export function lookupIdentity(graph: Graph, namespace: string, serviceAccount: string): IdentityLookup {
   const idx = identityIndex(graph);
-  const running = idx.running.get(namespace);
   const declared = idx.declared.get(namespace);
-  const accounts = [...new Set([...(running?.keys() ?? []), ...(declared ?? [])])].sort();
-  const templates = running?.get(serviceAccount) ?? [];
+  const templates = idx.running.get(namespace)?.get(serviceAccount) ?? [];
+  const accounts = accountsIn(graph, namespace);
   return {
     known: templates.length > 0 || Boolean(declared?.has(serviceAccount)),
     templates,
@@ -72,10 +71,33 @@ export function lookupIdentity(graph: Graph, namespace: string, serviceAccount: 
   };
 }
 
+/** Service accounts the input shows in a namespace (running or declared), sorted; computed once per namespace. */
+function accountsIn(graph: Graph, namespace: string): readonly string[] {
+  return graph.memo('mesh/identities:accounts', namespace, () => {
+    const idx = identityIndex(graph);
+    return [...new Set([...(idx.running.get(namespace)?.keys() ?? []), ...(idx.declared.get(namespace) ?? [])])].sort();
+  });
+}
+
 /** Namespaces in which the input shows workloads or ServiceAccounts. */
-export function identityNamespaces(graph: Graph): string[] {
-  const idx = identityIndex(graph);
-  return [...new Set([...idx.running.keys(), ...idx.declared.keys()])].sort();
+export function identityNamespaces(graph: Graph): readonly string[] {
+  return graph.memo('mesh/identities:namespaces', () => {
+    const idx = identityIndex(graph);
+    return [...new Set([...idx.running.keys(), ...idx.declared.keys()])].sort();
+  });
+}
+
+/**
+ * Namespaces in which some workload runs as, or the input declares, this service account: one pass over the
+ * index builds the map for every account (asking per namespace per principal was quadratic on large inputs).
+ */
+export function namespacesWithAccount(graph: Graph, serviceAccount: string): readonly string[] {
+  const byAccount = graph.memo('mesh/identities:byAccount', () => {
+    const m = new Map<string, string[]>();
+    for (const ns of identityNamespaces(graph)) for (const sa of accountsIn(graph, ns)) (m.get(sa) ?? m.set(sa, []).get(sa)!).push(ns);
+    return m;
+  });
+  return byAccount.get(serviceAccount) ?? [];
 }
 
 export interface TrustDomainFacts {
