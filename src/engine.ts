@@ -8,6 +8,7 @@ import { isObject, type JsonObject, type LoadProblem } from './load/types.js';
 import type { Config } from './config/load.js';
 import {
   formatMessage,
+  LEVEL_RANK,
   type ClusterFacts,
   type FileLocation,
   type Finding,
@@ -16,6 +17,7 @@ import {
   type Rule,
   type RuleContext,
 } from './rules/types.js';
+import { editDistance } from './rules/_names.js';
 
 export const IGNORE_ANNOTATION = 'meshlint.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'meshlint.io/ignore-reason';
@@ -68,18 +70,10 @@ function ruleOptions(rule: Rule, given: JsonObject | undefined, file: string | u
 }
 
 function suggest(id: string, ids: string[]): string {
-  const near = ids.find((x) => x.includes(id) || id.includes(x) || distance(x, id) <= 3);
+  const near = ids.find((x) => x.includes(id) || id.includes(x) || editDistance(x, id, 4) <= 3);
   return near ? ` (did you mean "${near}"?)` : '';
 }
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
-}
 
 /** Run rules; a rule that throws is reported as a tool error, not allowed to end the run. */
 export function runRules(
@@ -138,7 +132,7 @@ function makeFinding(active: ActiveRule, r: Report<string>): Finding {
     messageId: r.messageId,
     data: r.data ?? {},
     message,
-    level: r.level && levelBelow(r.level, active.level) ? r.level : active.level,
+    level: effectiveLevel(r.level, active.level),
     resource: r.resource,
     path: r.path,
     related: (r.related ?? []).map((x) => ({ ...x, message: withoutCitations(x.message) })),
@@ -147,10 +141,9 @@ function makeFinding(active: ActiveRule, r: Report<string>): Finding {
   };
 }
 
-/** A per-finding level may only lower the configured level (configuration has the last word upward). */
-function levelBelow(a: Level, b: Level): boolean {
-  const rank = { note: 1, warning: 2, error: 3 } as const;
-  return rank[a] < rank[b] || rank[a] === rank[b];
+/** A per-finding level may lower the configured level, never raise it (configuration has the last word upward). */
+function effectiveLevel(requested: Level | undefined, configured: Level): Level {
+  return requested !== undefined && LEVEL_RANK[requested] < LEVEL_RANK[configured] ? requested : configured;
 }
 
 function makeFileFinding(
@@ -166,7 +159,7 @@ function makeFileFinding(
     messageId,
     data: data ?? {},
     message: template === undefined ? `[unknown message id ${messageId}]` : formatMessage(template, data),
-    level: level && levelBelow(level, active.level) ? level : active.level,
+    level: effectiveLevel(level, active.level),
     path: at.at?.path ?? [],
     fileLocation: at,
     related: [],

@@ -30,6 +30,7 @@ import type { Io } from '../cli.js';
 import { lint, type LintOptions, type LintResult } from '../lint.js';
 import { Locator } from '../report/locate.js';
 import { similarName } from '../rules/_names.js';
+import { describeObject as nameOf, qualifiedName } from '../graph/graph.js';
 
 /** The reference names nothing in the input; the message suggests near names. */
 export class ExplainRefError extends Error {}
@@ -67,7 +68,7 @@ function resolveRef(graph: Graph, ref: string): Resource[] {
   const sameKind = graph.resources.filter((r) => r.kind.toLowerCase() === kind && (group === undefined || r.group.toLowerCase() === group));
   const found = sameKind.filter((r) => r.name === name && (ns === undefined ? r.namespace === undefined : r.namespace === ns));
   if (found.length) return found;
-  const display = (r: Resource) => (r.namespace !== undefined ? `${r.namespace}/${r.kind}/${r.name}` : `${r.kind}/${r.name}`);
+  const display = qualifiedName;
   const hints: string[] = [];
   const inNs = sameKind.filter((r) => r.namespace === ns);
   const near = similarName(name, inNs.map((r) => r.name));
@@ -114,9 +115,6 @@ class Writer {
   }
 }
 
-function nameOf(r: Resource): string {
-  return r.namespace !== undefined ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
-}
 
 function header(w: Writer, r: Resource): void {
   w.line(`${nameOf(r)} (${r.apiVersion}) at ${w.where(r, [])}`);

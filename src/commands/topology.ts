@@ -4,7 +4,7 @@
  * (src/graph/calls.ts, `meshlint graph --format mermaid`) can draw workload → Service calls; replace
  * `topologyMermaid` then, keeping its inputs and output.
  */
-import type { Graph } from '../graph/graph.js';
+import { qualifiedName, type Graph } from '../graph/graph.js';
 import { serviceView } from '../graph/services.js';
 import { getIn, isObject, str, type Path, type Resource } from '../load/types.js';
 import type { Level } from '../rules/types.js';
@@ -94,7 +94,7 @@ export function topologyMermaid(graph: Graph, marks: ReadonlyMap<string, readonl
 }
 
 function fqn(r: Resource): string {
-  return r.namespace !== undefined ? `${r.namespace}/${r.kind}/${r.name}` : `${r.kind}/${r.name}`;
+  return qualifiedName(r);
 }
 
 /** Mermaid reads `"`, `<`, `>` and `#` inside labels; entity codes keep them literal (`<br/>` is kept as a line break). */

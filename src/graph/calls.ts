@@ -25,6 +25,9 @@ import { CALLS_ANNOTATION } from './mesh/markers.js';
 import { clusterDomainOf } from './mesh/hosts.js';
 import { consulServices } from './mesh/targets.js';
 import { serviceView, type ServicePortView } from './services.js';
+import { namespaceOf as nsOf } from './graph.js';
+import { pushTo as push } from '../load/types.js';
+export { qualifiedName as objectName } from './graph.js';
 
 export const CONSUL_UPSTREAMS = 'consul.hashicorp.com/connect-service-upstreams';
 
@@ -96,10 +99,6 @@ export function callsTo(graph: Graph, svc: Resource): readonly CallEdge[] {
   return callGraph(graph).byService.get(svc.id) ?? NONE;
 }
 
-/** `<namespace>/<Kind>/<name>`, the naming SARIF logical locations use. */
-export function objectName(r: Resource): string {
-  return r.namespace !== undefined ? `${r.namespace}/${r.kind}/${r.name}` : `${r.kind}/${r.name}`;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Building
@@ -773,12 +772,4 @@ function yamlItems(file: string, text: string): FileItem[] {
   return out;
 }
 
-function nsOf(graph: Graph, r: Resource): string {
-  return r.namespace ?? graph.defaultNamespace;
-}
 
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
-}

@@ -27,6 +27,8 @@ import { dataPlaneOf } from './mesh/injection.js';
 import { linkerdServersFor } from './mesh/mtls.js';
 import { workloadsSelectedBy } from './mesh/targets.js';
 import { containerPorts, serviceView, type ContainerPort, type ServiceView } from './services.js';
+export { annotationsOf } from './labels.js';
+import { annotationsOf } from './labels.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Services reachable from outside
@@ -500,6 +502,3 @@ function nginxAllowlists(graph: Graph, t: PodTemplate): IpPolicy[] {
 
 // ---------------------------------------------------------------------------------------------------------
 
-export function annotationsOf(r: Resource): Labels {
-  return isObject(r.obj.metadata) ? labelsOf(r.obj.metadata.annotations) : {};
-}

@@ -5,7 +5,7 @@
  * workload's mesh state) are computed on first use and memoised with `memo`.
  */
 import { groupKindKey, podTemplatePath } from '../load/kinds.js';
-import { getIn, isObject, str, type JsonObject, type Path, type Resource } from '../load/types.js';
+import { getIn, isObject, pushTo as push, str, type JsonObject, type Path, type Resource } from '../load/types.js';
 import { labelsOf, RUNTIME_LABEL_KEYS, selectorMatches, type Labels, type Selector } from './labels.js';
 
 /** A pod as a workload will create it: the template's labels and spec, and the object that owns it. */
@@ -193,11 +193,6 @@ export class Graph {
 const EMPTY: readonly never[] = Object.freeze([]);
 const UNDEFINED = Symbol('undefined');
 
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
-}
 
 export function identityKey(group: string, kind: string, namespace: string | undefined, name: string): string {
   return `${groupKindKey(group, kind)}|${namespace ?? ''}|${name}`;
@@ -224,4 +219,13 @@ export function describeObject(r: Resource): string {
   return r.namespace !== undefined ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
 }
 
-export { str };
+
+/** An object's effective namespace: its own, or the configured default (for cluster-scoped kinds too). */
+export function namespaceOf(graph: Graph, r: Resource): string {
+  return r.namespace ?? graph.defaultNamespace;
+}
+
+/** `<namespace>/<Kind>/<name>`, or `<Kind>/<name>` when cluster-scoped: the name SARIF logical locations carry. */
+export function qualifiedName(r: Resource): string {
+  return r.namespace !== undefined ? `${r.namespace}/${r.kind}/${r.name}` : `${r.kind}/${r.name}`;
+}

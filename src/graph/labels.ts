@@ -6,7 +6,7 @@
  *   everything; a null selector matches nothing, except where an API defaults it (NetworkPolicy podSelector).
  * - `NotIn` and `DoesNotExist` also match objects that lack the key.
  */
-import { isObject, type JsonValue, type Path } from '../load/types.js';
+import { isObject, type JsonObject, type JsonValue, type Path } from '../load/types.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -179,4 +179,9 @@ function keyOverlap(failed: readonly Requirement[], labels: Labels): number {
   let n = 0;
   for (const r of failed) if (Object.prototype.hasOwnProperty.call(labels, r.key)) n++;
   return n;
+}
+
+/** An object's own annotations as strings. */
+export function annotationsOf(r: { readonly obj: JsonObject }): Labels {
+  return isObject(r.obj.metadata) ? labelsOf(r.obj.metadata.annotations) : {};
 }

@@ -94,7 +94,7 @@ export async function loadInputs(options: LoadOptions): Promise<LoadResult> {
   }
 
   for (const t of texts) {
-    const file: SourceFile = { path: t.path, absPath: t.absPath, text: t.text, format: formatOf(t.path, t.text) };
+    const file: SourceFile = { path: t.path, absPath: t.absPath, text: t.text, format: formatOf(t.path) };
     files.push(file);
     if (file.format === 'typescript') {
       const ts = await loadTypeScript(file);
@@ -140,11 +140,10 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function formatOf(p: string, text?: string): SourceFile['format'] {
+function formatOf(p: string): SourceFile['format'] {
   if (/\.json$/i.test(p)) return 'json';
   if (isTypeScriptPath(p)) return 'typescript';
-  if (text !== undefined && p === '<stdin>' && /^\s*[{[]/.test(text)) return 'yaml';
-  return 'yaml';
+  return 'yaml'; // YAML is a superset of JSON: stdin and other names parse either
 }
 
 function loadFile(file: SourceFile, raws: RawObject[], problems: LoadProblem[]): FileAccount {

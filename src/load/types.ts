@@ -152,3 +152,15 @@ export function formatPath(path: Path): string {
   }
   return out;
 }
+
+/** A list value, or an empty list when the field is absent or not a list. */
+export function asArray(v: JsonValue | undefined): JsonValue[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** Append to the list under `k` in a map of lists. */
+export function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}

@@ -166,7 +166,7 @@ export class Locator {
     if (expect && !source.prefix.length) {
       // the document index must hold this object; otherwise the CST path searches for it
       const k = fastLocate(file.text, start, end, ['kind']);
-      if (!k?.exact || !new RegExp(`^kind:\\s*["']?${escapeRegExp(expect.kind)}["']?$`).test(file.text.slice(k.range[0], k.range[1]))) return undefined;
+      if (!k?.exact || unquote(file.text.slice(k.range[0], k.range[1]).replace(/^kind:\s*/, '')) !== expect.kind) return undefined;
     }
     const found = fastLocate(file.text, start, end, [...source.prefix, ...path]);
     if (!found) return undefined;
@@ -349,6 +349,7 @@ function endOf(t: CST.BlockMap | CST.BlockSequence): number {
   return v ? tokenRange(v)[1] : t.offset;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A one-line scalar without its quotes (enough to compare a `kind:` value). */
+function unquote(v: string): string {
+  return /^(["']).*\1$/.test(v) ? v.slice(1, -1) : v;
 }

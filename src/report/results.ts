@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { formatPath, type Resource } from '../load/types.js';
 import type { Finding, Level, RelatedLocation } from '../rules/types.js';
 import { Locator, type Region } from './locate.js';
+import { qualifiedName } from '../graph/graph.js';
 
 export interface ObjectRef {
   readonly kind: string;
@@ -48,7 +49,7 @@ export function objectRef(r: Resource): ObjectRef {
     name: r.name,
     namespace: r.namespace,
     apiVersion: r.apiVersion,
-    fullyQualifiedName: r.namespace !== undefined ? `${r.namespace}/${r.kind}/${r.name}` : `${r.kind}/${r.name}`,
+    fullyQualifiedName: qualifiedName(r),
   };
 }
 

@@ -60,7 +60,7 @@ export function toSarif(result: LintResult, located: readonly LocatedFinding[], 
             {
               locations: l.flow.map((step, i) => ({
                 // no nestingLevel: the VS Code viewer indents by (nestingLevel - 1) steps, so 0 would pull steps left
-                location: { ...relatedLocation(step, 1000 + i), id: undefined },
+                location: relatedLocation(step),
                 executionOrder: i + 1,
               })),
             },
@@ -115,9 +115,10 @@ function escapeBrackets(s: string): string {
   return s.replace(/[[\]]/g, (c) => `\\${c}`);
 }
 
-function relatedLocation(r: LocatedRelated, id: number): Sarif.Location {
+/** A location with a message; `id` only for related locations (thread-flow steps are referenced by position). */
+function relatedLocation(r: LocatedRelated, id?: number): Sarif.Location {
   return {
-    id,
+    ...(id !== undefined ? { id } : {}),
     physicalLocation: { artifactLocation: { uri: encodeUri(r.uri) }, region: { ...r.region } },
     message: { text: r.message },
     ...(r.object ? { logicalLocations: [{ name: r.object.name, fullyQualifiedName: r.object.fullyQualifiedName, kind: 'resource' }] } : {}),

@@ -15,6 +15,7 @@ import { MTLS_READS } from '../graph/mesh/mtls.js';
 import { serviceView, servicesSelecting } from '../graph/services.js';
 import { getIn, isObject, str, type Path, type Resource } from '../load/types.js';
 import type { RelatedLocation } from './types.js';
+export { describeObject as objectName } from '../graph/graph.js';
 
 /** Group-kind keys read by `dataPlaneOf`, `inboundMtlsOf` and `policiesApplyingTo`; spread into `meta.reads`. */
 export const MODEL_READS: readonly string[] = [...new Set<string>(['workloads', 'Namespace', 'Service', ...MTLS_READS, ...APPLIES_READS])];
@@ -24,10 +25,6 @@ export function workloadName(t: PodTemplate): string {
   return `${t.owner.kind} ${t.namespace}/${t.owner.name}`;
 }
 
-/** `PeerAuthentication shop/default` (cluster-scoped objects without the slash). */
-export function objectName(r: Resource): string {
-  return r.namespace !== undefined ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
-}
 
 /** "a, b, c and 2 more". */
 export function listNames(names: readonly string[], max = 3): string {

@@ -5,6 +5,8 @@ import { meshTitle } from '../graph/mesh/injection.js';
 import { edgePolicy, RETRY_POLICY_READS, type EdgePolicy, type SetBy } from '../graph/mesh/retries.js';
 import type { Path, Resource } from '../load/types.js';
 import type { RelatedLocation } from './types.js';
+export { namespaceOf as nsOf } from '../graph/graph.js';
+import { namespaceOf as nsOf } from '../graph/graph.js';
 
 /** Every group-kind the call graph and the edge policies may read. */
 export const RETRY_READS: readonly string[] = [...new Set<string>([...CALL_READS, ...RETRY_POLICY_READS])];
@@ -12,9 +14,6 @@ export const RETRY_READS: readonly string[] = [...new Set<string>([...CALL_READS
 export const IDEMPOTENT_ANNOTATION = 'meshlint.io/idempotent';
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
-export function nsOf(graph: Graph, r: Resource): string {
-  return r.namespace ?? graph.defaultNamespace;
-}
 
 /** `Deployment shop/web`. */
 export function named(graph: Graph, r: Resource): string {

@@ -6,14 +6,12 @@ import type { PodTemplate } from '../graph/graph.js';
 import type { Decision } from '../graph/mesh/model.js';
 import type { Path, Resource } from '../load/types.js';
 import type { Level, RelatedLocation } from './types.js';
+export { describeObject as nameOf } from '../graph/graph.js';
+import { describeObject as nameOf } from '../graph/graph.js';
 
 /** Kinds read by `dataPlaneOf` / `meshVerdicts` / `nativeSidecarOf` (namespaces and pod templates). */
 export const INJECTION_READS: readonly string[] = ['Namespace', 'workloads'];
 
-/** `Deployment shop/web`. */
-export function nameOf(r: Resource): string {
-  return r.namespace !== undefined ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
-}
 
 export function templateName(t: PodTemplate): string {
   return nameOf(t.owner);

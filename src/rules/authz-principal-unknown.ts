@@ -14,6 +14,8 @@ import { TARGET_READS, consulServices, kumaTargetRefSelection } from '../graph/m
 import { getIn, isObject, str, type JsonValue, type Path, type Resource } from '../load/types.js';
 import { closeSpelling, describe, didYouMean, explainSelection } from './_mesh-refs.js';
 import { defineRule, type Report } from './types.js';
+import { namespaceOf as nsOf } from '../graph/graph.js';
+import { asArray as arr } from '../load/types.js';
 
 type MessageId = 'unknownAccount' | 'unknownNamespace' | 'foreignTrustDomain' | 'consulUnknown' | 'kumaNoSource' | 'kumaMissing';
 
@@ -56,13 +58,7 @@ export default defineRule({
 
 type Emit = (r: Report<MessageId>) => void;
 
-function arr(v: JsonValue | undefined): JsonValue[] {
-  return Array.isArray(v) ? v : [];
-}
 
-function nsOf(graph: Graph, r: Resource): string {
-  return r.namespace ?? graph.defaultNamespace;
-}
 
 /** Report a (namespace, service account) pair that the input does not show; silent when the namespace is outside the input. */
 function checkAccount(graph: Graph, policy: Resource, namespace: string, sa: string, path: Path, effect: string, emit: Emit): 'known' | 'reported' | 'outside' {

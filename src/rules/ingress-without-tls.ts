@@ -6,6 +6,7 @@ import { GATEWAY_ROUTE_READS, ISTIO_ROUTE_READS, gatewayRouteParents, istioRoute
 import { getIn, isObject, str, type JsonObject, type JsonValue, type Resource } from '../load/types.js';
 import { listOf, objectLabel, uniqueReads } from './_exposure.js';
 import { defineRule } from './types.js';
+import { asArray as arr } from '../load/types.js';
 
 interface Options {
   readonly tlsElsewhereAnnotations: readonly string[];
@@ -156,9 +157,6 @@ export default defineRule<Messages, Options>({
   },
 });
 
-function arr(v: JsonValue | undefined): JsonValue[] {
-  return Array.isArray(v) ? v : [];
-}
 
 /** `key` present, or `key=value` equal. */
 function markerHolds(marker: string, map: Readonly<Record<string, string>>): boolean {

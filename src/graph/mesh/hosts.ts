@@ -14,6 +14,7 @@
 import { isObject, str, type JsonValue, type Resource } from '../../load/types.js';
 import type { Graph } from '../graph.js';
 import { clusterFacts } from './facts.js';
+import { pushTo as push } from '../../load/types.js';
 
 export const HOST_READS = ['Service', 'ServiceEntry.networking.istio.io'] as const;
 
@@ -230,8 +231,3 @@ function describeNs(r: Resource): string {
   return `${r.namespace ?? ''}/${r.name}`;
 }
 
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
-}

@@ -35,6 +35,9 @@ import type { MeshName } from './model.js';
 import { kumaMeshOf } from './mtls.js';
 import { destinationRulesFor, gatewayRouteParents, type RouteParent } from './routes.js';
 import { consulServices, kumaServiceRef, workloadsSelectedBy } from './targets.js';
+import { namespaceOf as nsOf } from '../graph.js';
+import { asArray as arr } from '../../load/types.js';
+import { annotationsOf } from '../labels.js';
 
 /** Everything `edgePolicy` may read, for rules' `meta.reads`. */
 export const RETRY_POLICY_READS: readonly string[] = [
@@ -177,17 +180,8 @@ function at(resource: Resource, path: Path, reason: string): SetBy {
   return { resource, path, reason, isDefault: false };
 }
 
-function nsOf(graph: Graph, r: Resource): string {
-  return r.namespace ?? graph.defaultNamespace;
-}
 
-function arr(v: JsonValue | undefined): JsonValue[] {
-  return Array.isArray(v) ? v : [];
-}
 
-function annotationsOf(r: Resource): Record<string, string> {
-  return isObject(r.obj.metadata) ? labelsOf(r.obj.metadata.annotations) : {};
-}
 
 /** Go / protobuf durations: `1.5s`, `250ms`, `1m30s`, `2h`; a bare number is seconds. Undefined when unparsable. */
 export function parseDuration(v: JsonValue | undefined): number | undefined {

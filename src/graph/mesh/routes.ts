@@ -25,6 +25,8 @@ import { servicePortByRef, serviceView } from '../services.js';
 import { clusterFacts } from './facts.js';
 import { HOST_READS, exportToOf, exportedTo, hostMatches, resolveHost, servicesNamed, type HostResolution } from './hosts.js';
 import { consulServices, kumaServiceRef } from './targets.js';
+import { namespaceOf as nsOf } from '../graph.js';
+import { asArray as arr } from '../../load/types.js';
 
 export type RouteApi = 'istio' | 'gateway-api' | 'linkerd' | 'smi' | 'consul' | 'kuma';
 
@@ -207,13 +209,7 @@ export function routeEdgesOf(graph: Graph, route: Resource): readonly RouteEdge[
   return idx.get(route.id) ?? [];
 }
 
-function nsOf(graph: Graph, r: Resource): string {
-  return r.namespace ?? graph.defaultNamespace;
-}
 
-function arr(v: JsonValue | undefined): JsonValue[] {
-  return Array.isArray(v) ? v : [];
-}
 
 function num(v: JsonValue | undefined): number | undefined {
   return typeof v === 'number' ? v : undefined;

@@ -20,6 +20,7 @@ import type { Graph, PodTemplate } from '../graph.js';
 import { labelSelector, labelsOf, selectorMatches, type Selector } from '../labels.js';
 import { containerPorts, serviceView } from '../services.js';
 import { clusterFacts } from './facts.js';
+import { namespaceOf as nsOf } from '../graph.js';
 
 export interface WorkloadSelection {
   readonly templates: readonly PodTemplate[];
@@ -128,9 +129,6 @@ function computeSelection(graph: Graph, policy: Resource): WorkloadSelection | u
   return undefined;
 }
 
-function nsOf(graph: Graph, r: Resource): string {
-  return r.namespace ?? graph.defaultNamespace;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Istio
