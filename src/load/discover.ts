@@ -5,7 +5,7 @@
  */
 import { promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { globby } from 'globby';
+import { globbySync } from 'globby';
 import { isKustomizationFile, kustomizationIn, splitKustomize } from './kustomize.js';
 import { isTypeScriptPath, looksLikeManifestSource, TYPESCRIPT_EXTENSIONS } from './typescript.js';
 import { gitignoreFilter, GITIGNORE_PATTERN } from './gitignore.js';
@@ -59,7 +59,9 @@ export async function discoverFiles(paths: readonly string[], options: DiscoverO
     }
     try {
       const patterns = [...MANIFEST_EXTENSIONS, ...TYPESCRIPT_EXTENSIONS].map((e) => `**/*.${e}`);
-      const listed = await globby([...patterns, '**/Kustomization', GITIGNORE_PATTERN], {
+      // the synchronous walk: on thousands of small directories the async one spent most of its time in
+      // promise and callback round trips (measured 2-3x slower on the bench repository)
+      const listed = globbySync([...patterns, '**/Kustomization', GITIGNORE_PATTERN], {
         cwd: abs,
         absolute: true,
         gitignore: false, // applied below, in one pass (see gitignore.ts)
@@ -120,6 +122,12 @@ export function describeFsError(e: unknown, fallback: string): string {
 
 /** Path as users and SARIF see it: relative to the working directory, with `/`. */
 export function displayPath(abs: string, cwd: string): string {
+  // the common case, a file under the working directory, without path.relative's normalising work
+  const prefix = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
+  if (abs.startsWith(prefix) && path.isAbsolute(cwd) && !abs.includes(`${path.sep}..`) && !abs.includes(`${path.sep}.${path.sep}`) && !abs.includes(path.sep + path.sep, prefix.length - 1)) {
+    const rel = abs.slice(prefix.length);
+    if (rel !== '') return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+  }
   const rel = path.relative(cwd, abs);
   if (rel === '' ) return path.basename(abs);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return abs.split(path.sep).join('/');

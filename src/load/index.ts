@@ -2,7 +2,7 @@
  * Inputs → Resource[]. Every file the run touches is accounted for: its objects become Resources, its
  * problems become findings of the `input` rules, and documents that are not Kubernetes objects are counted.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { describeFsError, discoverFiles, displayPath } from './discover.js';
 import { renderHelm, type HelmInput } from './helm.js';
 import { builtinKind, groupKindKey, splitApiVersion } from './kinds.js';
@@ -122,18 +122,45 @@ function readAll(paths: readonly string[], maxBytes: number, overrides?: Readonl
 }
 
 function readOne(abs: string, maxBytes: number): ReadOutcome {
+  let fd: number | undefined;
   try {
-    const { size } = statSync(abs);
+    // one open and one fstat on the descriptor: a separate stat by path cost a second lookup per file
+    fd = openSync(abs, 'r');
+    const { size } = fstatSync(fd);
     if (size > maxBytes) {
       return { abs, error: `file is ${size} bytes, over the limit of ${maxBytes} bytes (--max-file-size); not parsed` };
     }
-    const buf = readFileSync(abs);
-    const nul = buf.indexOf(0);
-    if (nul !== -1 && nul < 8192) return { abs, error: `binary file (NUL byte at offset ${nul}); not parsed` };
+    const buf = readWhole(fd, size, maxBytes);
+    if (buf === undefined) return { abs, error: `file grew over the limit of ${maxBytes} bytes (--max-file-size) while read; not parsed` };
+    const nul = buf.subarray(0, 8192).indexOf(0);
+    if (nul !== -1) return { abs, error: `binary file (NUL byte at offset ${nul}); not parsed` };
     return { abs, text: stripBom(buf.toString('utf8')) };
   } catch (e) {
     return { abs, error: `cannot read file: ${describeFsError(e, 'read failed')}` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * Reads to the end even when fstat's size is 0 or stale (FIFOs, files growing while read); undefined when
+ * the content passes `maxBytes`.
+ */
+function readWhole(fd: number, size: number, maxBytes: number): Buffer | undefined {
+  let buf = Buffer.allocUnsafe(size > 0 ? size : 64 * 1024);
+  let len = 0;
+  for (;;) {
+    if (len === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, len);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, len, buf.length - len, null);
+    if (n === 0) break;
+    len += n;
+    if (len > maxBytes) return undefined;
+  }
+  return buf.subarray(0, len);
 }
 
 function stripBom(text: string): string {
