@@ -38,8 +38,10 @@ export class Graph {
   readLog: Set<KindKey> | undefined;
 
   private readonly byKind = new Map<string, Resource[]>();
-  private readonly byIdentity = new Map<string, Resource[]>();
-  private readonly byNsKind = new Map<string, Resource[]>();
+  /** group-kind key → namespace ('' when cluster-scoped) → name → objects; nested so lookups build no key strings */
+  private readonly byIdentity = new Map<string, Map<string, Map<string, Resource[]>>>();
+  /** namespace → group-kind key → objects */
+  private readonly byNsKind = new Map<string, Map<string, Resource[]>>();
   private readonly templatesByNs = new Map<string, PodTemplate[]>();
   private readonly templateByOwner = new Map<number, PodTemplate>();
   /** namespace → label key → label value → templates */
@@ -56,10 +58,19 @@ export class Graph {
     for (const r of resources) {
       const gk = groupKindKey(r.group, r.kind);
       push(this.byKind, gk, r);
-      push(this.byIdentity, identityKey(r.group, r.kind, r.namespace, r.name), r);
+      let byNs = this.byIdentity.get(gk);
+      if (!byNs) this.byIdentity.set(gk, (byNs = new Map()));
+      const ns = r.namespace ?? '';
+      let byName = byNs.get(ns);
+      if (!byName) byNs.set(ns, (byName = new Map()));
+      push(byName, r.name, r);
       if (r.namespace !== undefined) {
-        push(this.byNsKind, `${r.namespace}|${gk}`, r);
-        this.namespaceSet.add(r.namespace);
+        let kinds = this.byNsKind.get(r.namespace);
+        if (!kinds) {
+          this.byNsKind.set(r.namespace, (kinds = new Map()));
+          this.namespaceSet.add(r.namespace);
+        }
+        push(kinds, gk, r);
       }
       if (r.group === '' && r.kind === 'Namespace') this.namespaceSet.add(r.name);
       const t = templateOf(r);
@@ -94,18 +105,19 @@ export class Graph {
   inNamespace(namespace: string, group: string, kind: string): readonly Resource[] {
     const gk = groupKindKey(group, kind);
     this.note(gk);
-    return this.byNsKind.get(`${namespace}|${gk}`) ?? EMPTY;
+    return this.byNsKind.get(namespace)?.get(gk) ?? EMPTY;
   }
 
   /** The object with this identity (the first, when the input declares it twice). */
   find(group: string, kind: string, namespace: string | undefined, name: string): Resource | undefined {
-    this.note(groupKindKey(group, kind));
-    return this.byIdentity.get(identityKey(group, kind, namespace, name))?.[0];
+    const gk = groupKindKey(group, kind);
+    this.note(gk);
+    return this.byIdentity.get(gk)?.get(namespace ?? '')?.get(name)?.[0];
   }
 
   /** Every object sharing one identity; more than one is a duplicate. */
   sameIdentity(r: Resource): readonly Resource[] {
-    return this.byIdentity.get(identityKey(r.group, r.kind, r.namespace, r.name)) ?? EMPTY;
+    return this.byIdentity.get(groupKindKey(r.group, r.kind))?.get(r.namespace ?? '')?.get(r.name) ?? EMPTY;
   }
 
   /** Groups and kinds present in the input. */

@@ -102,12 +102,35 @@ const BUILTIN: KindInfo[] = [
   ...kinds('gateway.networking.x-k8s.io', NS, ['XListenerSet', 'XBackendTrafficPolicy', 'XMesh']),
 ];
 
+/**
+ * Keys are interned: every caller gets the same string object for one group and kind, so map lookups hash it
+ * once instead of flattening a fresh concatenation each time (rules ask hundreds of thousands of times).
+ */
+const interned = new Map<string, Map<string, string>>();
+let internedCount = 0;
+
+export function groupKindKey(group: string, kind: string): string {
+  let byKind = interned.get(group);
+  if (byKind === undefined) {
+    // a long-lived process (the language server) sees kinds come and go: keep the table bounded
+    if (internedCount > 10_000) {
+      interned.clear();
+      internedCount = 0;
+    }
+    interned.set(group, (byKind = new Map()));
+  }
+  let key = byKind.get(kind);
+  if (key === undefined) {
+    key = group ? `${kind}.${group}` : kind;
+    byKind.set(kind, key);
+    internedCount++;
+  }
+  return key;
+}
+
 const byGroupKind = new Map<string, KindInfo>();
 for (const k of BUILTIN) byGroupKind.set(groupKindKey(k.group, k.kind), k);
 
-export function groupKindKey(group: string, kind: string): string {
-  return group ? `${kind}.${group}` : kind;
-}
 
 export function builtinKind(group: string, kind: string): KindInfo | undefined {
   return byGroupKind.get(groupKindKey(group, kind));
