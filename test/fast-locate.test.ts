@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadInputs } from '../src/load/index.js';
 import type { Path } from '../src/load/types.js';
 import { Locator } from '../src/report/locate.js';
-import { fastLocate } from '../src/report/fast-locate.js';
+import { fastLocate, fastLocateJson } from '../src/report/fast-locate.js';
 
 const key = fc.constantFrom('app', 'name', 'spec', 'ports', 'port', 'labels', 'a.b/c', 'with space', 'x', '8080', 'true', 'has: colon', '#hash', "it's", 'key"q', '-dash', '');
 const scalar = fc.oneof(
@@ -69,5 +69,31 @@ describe('fast line-scanner locator', () => {
       { numRuns: 1500, seed: 11 },
     );
     expect(answered).toBeGreaterThan(100); // the scanner really is exercised, not always declining
+  });
+
+  it('agrees with the CST walk on JSON documents', async () => {
+    let answered = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.oneof(key, fc.constantFrom('back\\slash', 'quote"d', 'tab\t', 'uni\u00e9')), value, { minKeys: 1, maxKeys: 5 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.constantFrom<string | number>(0, 1, 2, 4, '\t'),
+        fc.boolean(),
+        async (d, picks, indent, asList) => {
+          const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, ...d };
+          const text = JSON.stringify(asList ? { apiVersion: 'v1', kind: 'List', items: [obj] } : obj, null, indent) + '\n';
+          const load = await loadInputs({ paths: [], cwd: '/', defaultNamespace: 'default', ignore: [], gitignore: false, stdinName: '-', maxFileBytes: 1e8, texts: [{ path: 'f.json', text }] });
+          const slow = new Locator({ fast: false });
+          const fast = new Locator();
+          for (const r of load.resources) {
+            const path = randomPath(r.obj, picks);
+            expect(fast.locate(r.source, path, { kind: r.kind, name: r.name }), `${JSON.stringify(path)} in\n${text}`).toEqual(slow.locate(r.source, path, { kind: r.kind, name: r.name }));
+            if (fastLocateJson(text, 0, text.length, [...r.source.prefix, ...path]) !== undefined) answered++;
+          }
+        },
+      ),
+      { numRuns: 800, seed: 12 },
+    );
+    expect(answered).toBeGreaterThan(500);
   });
 });

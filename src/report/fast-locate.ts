@@ -304,3 +304,124 @@ function lastTokenEnd(text: string, at: number, lineEnd: number): number | undef
 function firstToken(text: string, l: Line, column: number): number {
   return l.indent < column ? l.start + column : l.content;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON documents. A `.json` manifest would otherwise be handed to the YAML CST parser, which reads JSON as
+// YAML flow collections at a fraction of its block speed. This scanner follows the JSON grammar directly and
+// returns the ranges the CST walk gives for the same text (the property test holds the two equal): a
+// collection is `{`/`[` through its closing bracket, a key is its quoted token, and the final step of a path
+// is `"key": scalar` when the value is a scalar, else the key alone. Keys with escapes are left to the CST.
+
+/**
+ * Resolve `path` in the JSON value at text[start, end). Undefined when the text is not what this scanner
+ * expects (the caller then walks the CST).
+ */
+export function fastLocateJson(text: string, start: number, end: number, path: Path): FastResult | undefined {
+  let pos = skipJsonSpace(text, start, end);
+  let valueStart = pos;
+  let valueEnd = skipJsonValue(text, pos, end);
+  if (valueEnd < 0) return undefined;
+  let range: [number, number] = [valueStart, valueEnd];
+  for (let s = 0; s < path.length; s++) {
+    const seg = path[s]!;
+    const open = text.charCodeAt(valueStart);
+    let keyStart = -1;
+    let keyEnd = -1;
+    let found = false;
+    pos = skipJsonSpace(text, valueStart + 1, end);
+    if (open === 123 /* { */ && typeof seg === 'string') {
+      while (pos < end && text.charCodeAt(pos) !== 125 /* } */) {
+        if (text.charCodeAt(pos) !== 34) return undefined;
+        const kEnd = skipJsonString(text, pos, end);
+        if (kEnd < 0) return undefined;
+        const raw = text.slice(pos + 1, kEnd - 1);
+        if (raw.includes('\\')) return undefined;
+        let p = skipJsonSpace(text, kEnd, end);
+        if (text.charCodeAt(p) !== 58 /* : */) return undefined;
+        p = skipJsonSpace(text, p + 1, end);
+        const vEnd = skipJsonValue(text, p, end);
+        if (vEnd < 0) return undefined;
+        if (raw === seg) {
+          // the first of duplicate keys, as the CST walk picks
+          keyStart = pos;
+          keyEnd = kEnd;
+          valueStart = p;
+          valueEnd = vEnd;
+          found = true;
+          break;
+        }
+        pos = skipJsonSpace(text, vEnd, end);
+        if (text.charCodeAt(pos) === 44 /* , */) pos = skipJsonSpace(text, pos + 1, end);
+      }
+    } else if (open === 91 /* [ */ && typeof seg === 'number') {
+      for (let i = 0; pos < end && text.charCodeAt(pos) !== 93 /* ] */; i++) {
+        const vEnd = skipJsonValue(text, pos, end);
+        if (vEnd < 0) return undefined;
+        if (i === seg) {
+          valueStart = pos;
+          valueEnd = vEnd;
+          found = true;
+          break;
+        }
+        pos = skipJsonSpace(text, vEnd, end);
+        if (text.charCodeAt(pos) === 44 /* , */) pos = skipJsonSpace(text, pos + 1, end);
+      }
+    }
+    if (!found) return { range, exact: false };
+    const scalar = text.charCodeAt(valueStart) !== 123 && text.charCodeAt(valueStart) !== 91;
+    if (s === path.length - 1 && keyStart !== -1) return { range: scalar ? [keyStart, valueEnd] : [keyStart, keyEnd], exact: true };
+    range = [valueStart, valueEnd];
+  }
+  return { range, exact: true };
+}
+
+function skipJsonSpace(text: string, pos: number, end: number): number {
+  while (pos < end) {
+    const c = text.charCodeAt(pos);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
+    pos++;
+  }
+  return pos;
+}
+
+/** End of the string token starting at `pos` (a `"`), or -1. */
+function skipJsonString(text: string, pos: number, end: number): number {
+  for (let i = pos + 1; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */) i++;
+    else if (c === 34) return i + 1;
+    else if (c === 10 || c === 13) return -1;
+  }
+  return -1;
+}
+
+/** End of the JSON value starting at `pos`, or -1 when it is not one this scanner reads with certainty. */
+function skipJsonValue(text: string, pos: number, end: number): number {
+  const c = text.charCodeAt(pos);
+  if (c === 34) return skipJsonString(text, pos, end);
+  if (c === 123 || c === 91) {
+    // a collection: skip to its matching bracket, stepping over strings
+    let depth = 0;
+    for (let i = pos; i < end; i++) {
+      const d = text.charCodeAt(i);
+      if (d === 34) {
+        const e = skipJsonString(text, i, end);
+        if (e < 0) return -1;
+        i = e - 1;
+      } else if (d === 123 || d === 91) depth++;
+      else if (d === 125 || d === 93) {
+        if (--depth === 0) return i + 1;
+      }
+    }
+    return -1;
+  }
+  // numbers, true, false, null: up to the next delimiter
+  let i = pos;
+  while (i < end) {
+    const d = text.charCodeAt(i);
+    if (d === 44 || d === 125 || d === 93 || d === 32 || d === 10 || d === 13 || d === 9) break;
+    if (d === 35 /* # */ || d === 34 || d === 58) return -1; // not JSON: leave it to the CST
+    i++;
+  }
+  return i > pos ? i : -1;
+}

@@ -5,7 +5,7 @@
  */
 import { CST, Parser } from 'yaml';
 import { documentStarts } from '../load/parse.js';
-import { fastLocate } from './fast-locate.js';
+import { fastLocate, fastLocateJson } from './fast-locate.js';
 import { formatPath, pathKey, type Path, type SourceFile, type SourceRef } from '../load/types.js';
 
 export interface Region {
@@ -159,7 +159,7 @@ export class Locator {
 
   /** The line scanner (fast-locate.ts), when it can answer with certainty for this document. */
   private fromLines(file: SourceFile, idx: FileIndex, source: SourceRef, path: Path, expect: { kind: string; name: string } | undefined): ResolvedLocation | undefined {
-    if (file.format === 'json') return undefined;
+    if (file.format === 'json') return this.fromJson(file, idx, source, path);
     const start = idx.starts[source.docIndex];
     if (start === undefined) return undefined;
     const end = idx.starts[source.docIndex + 1] ?? file.text.length;
@@ -176,6 +176,14 @@ export class Locator {
       return { uri: source.origin, region: { ...region, startLine: region.startLine - base, endLine: region.endLine - base }, exact: found.exact, rendered: true };
     }
     return { uri: file.path, region, exact: found.exact };
+  }
+
+  /** A JSON file holds one document: the JSON scanner, when it is sure. */
+  private fromJson(file: SourceFile, idx: FileIndex, source: SourceRef, path: Path): ResolvedLocation | undefined {
+    if (source.docIndex !== 0 || source.origin) return undefined;
+    const found = fastLocateJson(file.text, 0, file.text.length, [...source.prefix, ...path]);
+    if (!found) return undefined;
+    return { uri: file.path, region: toRegion(idx.lineStarts, found.range[0], found.range[1], file.text), exact: found.exact };
   }
 
   /** Region for a 1-based line/column given by a parser error (clamped to the file). */
