@@ -8,8 +8,9 @@
 import jsyaml from 'js-yaml';
 import type { ScalarTag } from 'yaml';
 
-const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
-const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+// exported for the fast parser (fast-yaml.ts), which must resolve booleans exactly as this schema does
+export const TRUE: ReadonlySet<string> = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+export const FALSE: ReadonlySet<string> = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 
 // Go's ParseInt with base 0: optional sign, then 0x/0o/0b prefixes, a leading 0 for octal, underscores allowed.
 const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0)$/;
