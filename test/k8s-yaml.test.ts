@@ -15,6 +15,12 @@ describe('scalars are read the way Kubernetes reads them (go-yaml v2 via sigs.k8
     expect(parseText(withAnchor, 'yaml').docs[0]!.value).toEqual({ ...expected, false: 1, o: 1 });
   });
 
+  it('merges `<<` keys on every path, as go-yaml v2 does', () => {
+    // an inline map (no alias: the fast reader declines `<<`, js-yaml answers) and an alias (the careful path)
+    expect(parseText('a: 1\n<<: {b: 2, a: 9}\n', 'yaml').docs[0]!.value).toEqual({ a: 1, b: 2 });
+    expect(parseText('base: &b {b: 2, a: 9}\nx:\n  a: 1\n  <<: *b\n', 'yaml').docs[0]!.value).toEqual({ base: { b: 2, a: 9 }, x: { a: 1, b: 2 } });
+  });
+
   it('parses Go base-0 integers', () => {
     expect([parseGoInt('0644'), parseGoInt('0o17'), parseGoInt('0b101'), parseGoInt('+7'), parseGoInt('08'), parseGoInt('1.0')]).toEqual([420, 15, 5, 7, undefined, undefined]);
   });
