@@ -50,8 +50,14 @@ const intType = new jsyaml.Type('tag:yaml.org,2002:int', {
 });
 
 /** js-yaml's core schema with go-yaml v2's booleans and integers in place of YAML 1.2's. */
-// `<<` merge keys are YAML 1.1, which go-yaml v2 implements; the careful `yaml` path merges them too (merge: true)
-export const K8S_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [boolType, intType, jsyaml.types.merge] });
+// `<<` merge keys are YAML 1.1, which go-yaml v2 implements; the careful `yaml` path merges them too (merge:
+// true). js-yaml merges a mapping pair whose key resolves to this tag.
+const mergeType = new jsyaml.Type('tag:yaml.org,2002:merge', {
+  kind: 'scalar',
+  resolve: (data: unknown) => data === '<<',
+});
+
+export const K8S_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [boolType, intType, mergeType] });
 
 /** The same resolution for the `yaml` package (the careful parser). */
 export const K8S_YAML_TAGS: ScalarTag[] = [
