@@ -114,7 +114,24 @@ export function serviceExposure(graph: Graph, svc: Resource): ServiceExposure {
 
 /** Every Service of the input that is reachable from outside the cluster network. */
 export function exposedServices(graph: Graph): readonly ServiceExposure[] {
-  return graph.memo('exposure:exposed', () => graph.ofKind('', 'Service').map((s) => serviceExposure(graph, s)).filter((e) => e.exposed));
+  return graph.memo('exposure:exposed', () => {
+    const out: ServiceExposure[] = [];
+    // Most Services are ClusterIP: tell from the spec alone, and describe only the exposed ones in full.
+    for (const s of graph.ofKind('', 'Service')) if (mayBeExposed(s)) {
+      const e = serviceExposure(graph, s);
+      if (e.exposed) out.push(e);
+    }
+    return out;
+  });
+}
+
+/** False when `serviceExposure(...).exposed` is surely false: neither NodePort nor LoadBalancer, and no external IP. */
+function mayBeExposed(svc: Resource): boolean {
+  const spec = svc.obj.spec;
+  if (!isObject(spec)) return false;
+  const type = str(spec.type) ?? 'ClusterIP';
+  if (type === 'NodePort' || type === 'LoadBalancer') return true;
+  return type !== 'ExternalName' && Array.isArray(spec.externalIPs) && spec.externalIPs.some((x) => typeof x === 'string' && x !== '');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -136,6 +153,7 @@ export function hostEntries(graph: Graph): readonly HostEntry[] {
     const out: HostEntry[] = [];
     for (const t of graph.templates()) {
       const hostNetwork = t.spec.hostNetwork === true;
+      if (!hostNetwork && !declaresHostPort(t)) continue;
       for (const cp of containerPorts(t)) {
         if (cp.hostPort !== undefined) out.push({ template: t, port: cp, hostPort: cp.hostPort, hostNetwork, path: [...cp.path, 'hostPort'] });
         else if (hostNetwork) out.push({ template: t, port: cp, hostPort: cp.port, hostNetwork, path: [...cp.path, 'containerPort'] });
@@ -144,6 +162,21 @@ export function hostEntries(graph: Graph): readonly HostEntry[] {
     return out;
   });
 }
+
+/** Some container (or native sidecar) port of the template sets a numeric hostPort: a cheap test on the raw spec. */
+function declaresHostPort(t: PodTemplate): boolean {
+  for (const field of CONTAINER_FIELDS) {
+    const list = t.spec[field];
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      if (!isObject(c) || !Array.isArray(c.ports)) continue;
+      for (const p of c.ports) if (isObject(p) && typeof p.hostPort === 'number') return true;
+    }
+  }
+  return false;
+}
+
+const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
 
 // ---------------------------------------------------------------------------------------------------------
 // Node port claims

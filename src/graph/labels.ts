@@ -46,7 +46,9 @@ export const RUNTIME_LABEL_KEYS: ReadonlySet<string> = new Set([
 export function labelsOf(v: JsonValue | undefined): Labels {
   if (!isObject(v)) return {};
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v)) {
+  // for-in over a parsed (plain, own-keys-only) object: the same keys in the same order as Object.entries, without its arrays
+  for (const k in v) {
+    const val = v[k];
     if (typeof val === 'string') out[k] = val;
     else if (typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
   }
@@ -59,7 +61,8 @@ export function equalitySelector(v: JsonValue | undefined): Selector {
   if (v === null) return { kind: 'nothing', reason: 'null' };
   if (!isObject(v)) return { kind: 'nothing', reason: 'invalid' };
   const requirements: Requirement[] = [];
-  for (const [key, val] of Object.entries(v)) {
+  for (const key in v) {
+    const val = v[key];
     if (val === null || typeof val === 'object') return { kind: 'nothing', reason: 'invalid' };
     requirements.push({ key, op: 'In', values: [String(val)], path: [key] });
   }
@@ -78,7 +81,8 @@ export function labelSelector(v: JsonValue | undefined, whenAbsent: 'nothing' | 
   const requirements: Requirement[] = [];
   const ml = v.matchLabels;
   if (isObject(ml)) {
-    for (const [key, val] of Object.entries(ml)) {
+    for (const key in ml) {
+      const val = ml[key];
       if (val === null || typeof val === 'object') return { kind: 'nothing', reason: 'invalid' };
       requirements.push({ key, op: 'In', values: [String(val)], path: ['matchLabels', key] });
     }
@@ -99,6 +103,21 @@ export function labelSelector(v: JsonValue | undefined, whenAbsent: 'nothing' | 
 }
 
 export function requirementHolds(r: Requirement, labels: Labels): boolean {
+  const value: unknown = labels[r.key];
+  // A string value can only be the object's own label (Object.prototype has no string-valued property), so the
+  // common case needs neither hasOwnProperty nor the runtime-key test, which only applies to absent labels.
+  if (typeof value === 'string') {
+    switch (r.op) {
+      case 'In':
+        return r.values.includes(value);
+      case 'NotIn':
+        return !r.values.includes(value);
+      case 'Exists':
+        return true;
+      case 'DoesNotExist':
+        return false;
+    }
+  }
   const has = Object.prototype.hasOwnProperty.call(labels, r.key);
   // a runtime label written into the template (a ReplicaSet's pod-template-hash in a cluster dump) is compared
   if (RUNTIME_LABEL_KEYS.has(r.key) && !has) return true;

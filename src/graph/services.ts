@@ -5,7 +5,8 @@
  */
 import { isObject, str, type JsonObject, type JsonValue, type Path, type Resource } from '../load/types.js';
 import { Graph, type PodTemplate } from './graph.js';
-import { equalitySelector, labelsOf, selectorMatches, type Selector } from './labels.js';
+import { equalitySelector, labelsOf, type Selector } from './labels.js';
+import { tableOf } from './mesh/tables.js';
 
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
 
@@ -44,43 +45,49 @@ export interface ServiceView {
 }
 
 export function serviceView(graph: Graph, svc: Resource): ServiceView {
-  return graph.memo('service', svc.id, () => computeServiceView(graph, svc));
+  const table = tableOf<number, ServiceView>(graph, 'service');
+  let v = table.get(svc.id);
+  if (v === undefined) table.set(svc.id, (v = computeServiceView(graph, svc)));
+  return v;
 }
 
 function computeServiceView(graph: Graph, svc: Resource): ServiceView {
   const spec = isObject(svc.obj.spec) ? svc.obj.spec : {};
   const type = str(spec.type) ?? 'ClusterIP';
-  const selector = type === 'ExternalName' ? ({ kind: 'nothing', reason: 'absent' } as const) : equalitySelector(spec.selector);
+  const selector = type === 'ExternalName' ? EXTERNAL_NAME_SELECTOR : equalitySelector(spec.selector);
   const ns = svc.namespace ?? graph.defaultNamespace;
   const pods = graph.select(ns, selector);
   const headless = spec.clusterIP === 'None';
   const ports: ServicePortView[] = [];
   if (Array.isArray(spec.ports)) {
-    spec.ports.forEach((p, index) => {
-      if (!isObject(p)) return;
-      ports.push(portView(p, index, pods));
-    });
+    for (let index = 0; index < spec.ports.length; index++) {
+      const p = spec.ports[index];
+      if (isObject(p)) ports.push(portView(p, index, pods));
+    }
   }
   return { resource: svc, type, selector, headless, externalName: str(spec.externalName), ports, pods };
 }
+
+const DIGITS = /^\d+$/;
+
+const EXTERNAL_NAME_SELECTOR: Selector = Object.freeze({ kind: 'nothing', reason: 'absent' });
 
 function portView(p: JsonObject, index: number, pods: readonly PodTemplate[]): ServicePortView {
   const port = typeof p.port === 'number' ? p.port : undefined;
   const protocol = str(p.protocol) ?? 'TCP';
   const targetPortSet = p.targetPort !== undefined && p.targetPort !== null;
   const raw: JsonValue | undefined = targetPortSet ? p.targetPort : port;
-  const targetPort = typeof raw === 'number' ? raw : typeof raw === 'string' ? (/^\d+$/.test(raw) ? Number(raw) : raw) : undefined;
+  const targetPort = typeof raw === 'number' ? raw : typeof raw === 'string' ? (DIGITS.test(raw) ? Number(raw) : raw) : undefined;
   const endpoints: PortEndpoint[] = [];
   const unresolved: PodTemplate[] = [];
-  for (const t of pods) {
-    if (typeof targetPort === 'number') {
-      endpoints.push({ template: t, port: targetPort });
-      continue;
+  if (typeof targetPort === 'number') {
+    for (const t of pods) endpoints.push({ template: t, port: targetPort });
+  } else if (targetPort !== undefined) {
+    for (const t of pods) {
+      const found = findNamedPort(t, targetPort, protocol);
+      if (found) endpoints.push({ template: t, port: found.port, declaredAt: found.path });
+      else unresolved.push(t);
     }
-    if (targetPort === undefined) continue;
-    const found = findNamedPort(t, targetPort, protocol);
-    if (found) endpoints.push({ template: t, port: found.port, declaredAt: found.path });
-    else unresolved.push(t);
   }
   return {
     index,
@@ -108,20 +115,36 @@ export interface ContainerPort {
   readonly sidecar: boolean;
 }
 
-/** Ports declared by a template's containers and native sidecars (restartable init containers). */
-export function containerPorts(t: PodTemplate): ContainerPort[] {
-  const out: ContainerPort[] = [];
-  const collect = (field: 'containers' | 'initContainers') => {
+/**
+ * Ports declared by a template's containers and native sidecars (restartable init containers). Computed once per
+ * template (rules and service views ask for the same template many times); the list is shared, so read-only.
+ */
+export function containerPorts(t: PodTemplate): readonly ContainerPort[] {
+  let out = portsByTemplate.get(t);
+  if (out === undefined) portsByTemplate.set(t, (out = collectContainerPorts(t)));
+  return out;
+}
+
+/** Keyed by the template object, which belongs to one graph: the entries go when the graph does. */
+const portsByTemplate = new WeakMap<PodTemplate, readonly ContainerPort[]>();
+
+const NO_PORTS: readonly ContainerPort[] = Object.freeze([]);
+
+function collectContainerPorts(t: PodTemplate): readonly ContainerPort[] {
+  let out: ContainerPort[] | undefined;
+  for (const field of CONTAINER_FIELDS) {
     const list = t.spec[field];
-    if (!Array.isArray(list)) return;
-    list.forEach((c, ci) => {
-      if (!isObject(c)) return;
-      const sidecar = field === 'initContainers';
-      if (sidecar && c.restartPolicy !== 'Always') return;
-      if (!Array.isArray(c.ports)) return;
-      c.ports.forEach((cp, pi) => {
-        if (!isObject(cp) || typeof cp.containerPort !== 'number') return;
-        out.push({
+    if (!Array.isArray(list)) continue;
+    const sidecar = field === 'initContainers';
+    for (let ci = 0; ci < list.length; ci++) {
+      const c = list[ci];
+      if (!isObject(c)) continue;
+      if (sidecar && c.restartPolicy !== 'Always') continue;
+      if (!Array.isArray(c.ports)) continue;
+      for (let pi = 0; pi < c.ports.length; pi++) {
+        const cp = c.ports[pi];
+        if (!isObject(cp) || typeof cp.containerPort !== 'number') continue;
+        (out ??= []).push({
           container: str(c.name) ?? `#${ci}`,
           name: str(cp.name),
           port: cp.containerPort,
@@ -130,16 +153,39 @@ export function containerPorts(t: PodTemplate): ContainerPort[] {
           path: [...t.path, 'spec', field, ci, 'ports', pi],
           sidecar,
         });
-      });
-    });
-  };
-  collect('containers');
-  collect('initContainers');
-  return out;
+      }
+    }
+  }
+  return out ?? NO_PORTS;
 }
 
+const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
+
+/**
+ * The first of `containerPorts(t)` with this name and protocol. Service views resolve named ports for every pod
+ * behind them, and many templates are never asked for their full port list otherwise: when it has not been built,
+ * the same walk is done over the raw spec, and only the match's path is made.
+ */
 function findNamedPort(t: PodTemplate, name: string, protocol: string): { port: number; path: Path } | undefined {
-  for (const cp of containerPorts(t)) if (cp.name === name && cp.protocol === protocol) return { port: cp.port, path: cp.path };
+  const known = portsByTemplate.get(t);
+  if (known) {
+    for (const cp of known) if (cp.name === name && cp.protocol === protocol) return { port: cp.port, path: cp.path };
+    return undefined;
+  }
+  for (const field of CONTAINER_FIELDS) {
+    const list = t.spec[field];
+    if (!Array.isArray(list)) continue;
+    const sidecar = field === 'initContainers';
+    for (let ci = 0; ci < list.length; ci++) {
+      const c = list[ci];
+      if (!isObject(c) || (sidecar && c.restartPolicy !== 'Always') || !Array.isArray(c.ports)) continue;
+      for (let pi = 0; pi < c.ports.length; pi++) {
+        const cp = c.ports[pi];
+        if (!isObject(cp) || typeof cp.containerPort !== 'number') continue;
+        if (cp.name === name && (str(cp.protocol) ?? 'TCP') === protocol) return { port: cp.containerPort, path: [...t.path, 'spec', field, ci, 'ports', pi] };
+      }
+    }
+  }
   return undefined;
 }
 
@@ -163,10 +209,31 @@ export function manualEndpointsOf(graph: Graph, svc: Resource): Resource[] {
   return out;
 }
 
-/** Services in the same namespace whose selector picks this template (reverse lookup, memoised per namespace). */
-export function servicesSelecting(graph: Graph, t: PodTemplate): Resource[] {
-  const byNs = graph.memo('servicesByNs', t.namespace, () => graph.inNamespace(t.namespace, '', 'Service').map((s) => ({ s, sel: serviceView(graph, s).selector })));
-  return byNs.filter(({ sel }) => selectorMatches(sel, t.labels)).map(({ s }) => s);
+/** Services in the same namespace whose selector picks this template, in input order. */
+export function servicesSelecting(graph: Graph, t: PodTemplate): readonly Resource[] {
+  return selectingIndex(graph).get(t.owner.id) ?? NO_SERVICES;
+}
+
+const NO_SERVICES: readonly Resource[] = Object.freeze([]);
+
+/**
+ * Template → Services selecting it, built once from the Services' pods: a Service's pods are exactly the templates
+ * of its namespace that its selector matches. Services without a namespace are left out, as a lookup among the
+ * Services listed in the template's namespace leaves them out.
+ */
+function selectingIndex(graph: Graph): ReadonlyMap<number, Resource[]> {
+  return graph.memo('services:selecting', () => {
+    const m = new Map<number, Resource[]>();
+    for (const svc of graph.ofKind('', 'Service')) {
+      if (svc.namespace === undefined) continue;
+      for (const t of serviceView(graph, svc).pods) {
+        const l = m.get(t.owner.id);
+        if (l) l.push(svc);
+        else m.set(t.owner.id, [svc]);
+      }
+    }
+    return m;
+  });
 }
 
 /** Find the Service port that a reference (number or name) designates. */

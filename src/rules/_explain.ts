@@ -81,10 +81,21 @@ function operatorManaged(graph: Graph, namespace: string, sel: Selector): boolea
   return false;
 }
 
+function hasCustomKind(graph: Graph): boolean {
+  for (const key of graph.kinds()) {
+    const dot = key.indexOf('.');
+    if (!builtinKind(dot < 0 ? '' : key.slice(dot + 1), dot < 0 ? key : key.slice(0, dot))) return true;
+  }
+  return false;
+}
+
 /** Objects of kinds Kubernetes does not build in (whether or not a CRD in the input declares them). */
 function customResourcesIn(graph: Graph, namespace: string): Resource[] {
   const byNs = graph.memo('custom-by-namespace', () => {
     const m = new Map<string, Resource[]>();
+    // Usually every kind in the input is built in: the kinds present tell without a pass over every object.
+    // (`builtinKind` looks a group-kind key up, and a key splits back into the group and kind that built it.)
+    if (!hasCustomKind(graph)) return m;
     for (const r of graph.resources) {
       if (r.namespace === undefined || builtinKind(r.group, r.kind)) continue;
       const l = m.get(r.namespace);

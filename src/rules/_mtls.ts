@@ -12,7 +12,7 @@ import { APPLIES_READS } from '../graph/mesh/applies.js';
 import { meshTitle } from '../graph/mesh/injection.js';
 import type { Decision, MeshName } from '../graph/mesh/model.js';
 import { MTLS_READS } from '../graph/mesh/mtls.js';
-import { serviceView, servicesSelecting } from '../graph/services.js';
+import { serviceView } from '../graph/services.js';
 import { getIn, isObject, str, type Path, type Resource } from '../load/types.js';
 import type { RelatedLocation } from './types.js';
 export { describeObject as objectName } from '../graph/graph.js';
@@ -67,16 +67,32 @@ export interface ExposedPort {
 
 /** Service ports whose endpoints include this workload (only ports that resolve to a number for it). */
 export function servicePortsOf(graph: Graph, t: PodTemplate): readonly ExposedPort[] {
-  return graph.memo('mtls:exposed', t.owner.id, () => {
-    const out: ExposedPort[] = [];
-    for (const svc of servicesSelecting(graph, t)) {
+  return exposedPortIndex(graph).get(t.owner.id) ?? NO_EXPOSED;
+}
+
+const NO_EXPOSED: readonly ExposedPort[] = Object.freeze([]);
+
+/**
+ * Template → the Service ports reaching it, built in one pass over the Services' endpoints. The order is the one
+ * a per-template search gives: Services in input order (those of the template's namespace: a Service only
+ * selects pods of its own, and one without a namespace is not among `servicesSelecting`), then ports in order.
+ */
+function exposedPortIndex(graph: Graph): ReadonlyMap<number, ExposedPort[]> {
+  return graph.memo('mtls:exposed', () => {
+    const m = new Map<number, ExposedPort[]>();
+    for (const svc of graph.ofKind('', 'Service')) {
+      if (svc.namespace === undefined) continue;
       for (const p of serviceView(graph, svc).ports) {
         if (p.protocol === 'UDP') continue;
-        const ep = p.endpoints.find((e) => e.template === t);
-        if (ep) out.push({ service: svc, servicePort: p.port, servicePortName: p.name, targetPort: ep.port, path: p.path });
+        for (const ep of p.endpoints) {
+          const e: ExposedPort = { service: svc, servicePort: p.port, servicePortName: p.name, targetPort: ep.port, path: p.path };
+          const l = m.get(ep.template.owner.id);
+          if (l) l.push(e);
+          else m.set(ep.template.owner.id, [e]);
+        }
       }
     }
-    return out;
+    return m;
   });
 }
 

@@ -44,6 +44,8 @@ export default defineRule({
   },
   check({ graph, report }) {
     for (const p of [...istioRouteParents(graph), ...gatewayRouteParents(graph), ...kumaRouteParents(graph)]) {
+      // most references resolve: build the message data only for the ones reported
+      if (p.status !== 'missing' && p.status !== 'wrong-group' && p.status !== 'no-listener' && p.status !== 'not-allowed') continue;
       const route = describe(p.route);
       const data = { route, kind: p.kind, name: p.name, namespace: p.namespace, reason: p.reason ?? '' };
       switch (p.status) {

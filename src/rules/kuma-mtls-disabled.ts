@@ -6,7 +6,7 @@
  */
 import type { PodTemplate } from '../graph/graph.js';
 import { atLeast, clusterFacts } from '../graph/mesh/facts.js';
-import { dataPlaneOf } from '../graph/mesh/injection.js';
+import { dataPlaneOf, templatesOfMesh } from '../graph/mesh/injection.js';
 import { KUMA_MESH } from '../graph/mesh/markers.js';
 import { kumaMeshOf } from '../graph/mesh/mtls.js';
 import { getIn, isObject, str, type Path, type Resource } from '../load/types.js';
@@ -40,7 +40,7 @@ export default defineRule({
       return str(labels[KUMA_MESH]) ?? str(getIn(r.obj, ['spec', 'mesh'])) ?? facts.kuma.defaultMesh;
     };
     const members = new Map<string, PodTemplate[]>();
-    for (const t of graph.templates()) {
+    for (const t of templatesOfMesh(graph, 'kuma')) {
       const dp = dataPlaneOf(graph, t);
       if (dp.mesh !== 'kuma' || dp.mode === 'none') continue;
       const name = kumaMeshOf(graph, t).name;

@@ -5,7 +5,7 @@
  * `all-unauthenticated` lets anyone in, with or without mTLS [L-DOC-AUTHZ "Default policies"; L-VALUES].
  */
 import { clusterFacts } from '../graph/mesh/facts.js';
-import { dataPlaneOf } from '../graph/mesh/injection.js';
+import { dataPlaneOf, templatesOfMesh } from '../graph/mesh/injection.js';
 import { LINKERD_DEFAULT_INBOUND_POLICY, LINKERD_INJECT, LINKERD_SKIP_INBOUND, type LinkerdInboundPolicy } from '../graph/mesh/markers.js';
 import { linkerdDefaultPolicyOf, linkerdServersFor, portList } from '../graph/mesh/mtls.js';
 import { containerPorts } from '../graph/services.js';
@@ -34,7 +34,7 @@ export default defineRule({
   },
   check({ graph, report }) {
     const proxy = clusterFacts(graph).linkerd.proxyPorts;
-    for (const t of graph.templates()) {
+    for (const t of templatesOfMesh(graph, 'linkerd')) {
       const dp = dataPlaneOf(graph, t);
       if (dp.mesh !== 'linkerd' || dp.mode !== 'sidecar') continue;
       // Ingress-mode proxies front ingress controllers, which take outside traffic by design [L-DOC-PROXYCFG "Ingress Mode"].

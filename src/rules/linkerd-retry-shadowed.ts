@@ -1,18 +1,32 @@
 import { clusterDomainOf } from '../graph/mesh/hosts.js';
 import { LINKERD_RETRY_ANNOTATIONS, LINKERD_TIMEOUT_ANNOTATIONS } from '../graph/mesh/retries.js';
 import { gatewayRouteParents } from '../graph/mesh/routes.js';
-import { getIn, isObject, str, type Resource } from '../load/types.js';
+import { getIn, isObject, str, type JsonObject, type Resource } from '../load/types.js';
 import { named, nsOf, RETRY_READS } from './_retries.js';
 import { defineRule } from './types.js';
 
 const ALL = [...LINKERD_RETRY_ANNOTATIONS, ...LINKERD_TIMEOUT_ANNOTATIONS];
 
-function annotations(r: Resource): Record<string, string> {
-  const a = isObject(r.obj.metadata) && isObject(r.obj.metadata.annotations) ? r.obj.metadata.annotations : {};
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(a)) if (typeof v === 'string') out[k] = v;
-  return out;
+const NO_ANNOTATIONS: JsonObject = {};
+
+/** The object's annotations as written (read in place: only string values count, see `has`). */
+function annotations(r: Resource): JsonObject {
+  return isObject(r.obj.metadata) && isObject(r.obj.metadata.annotations) ? r.obj.metadata.annotations : NO_ANNOTATIONS;
 }
+
+function has(a: JsonObject, key: string): boolean {
+  return typeof a[key] === 'string';
+}
+
+function hasAny(a: JsonObject, keys: readonly string[]): boolean {
+  for (const k of keys) if (typeof a[k] === 'string') return true;
+  return false;
+}
+
+const GRPC_CONDITIONS = ['retry.linkerd.io/grpc'];
+const HTTP_CONDITIONS = ['retry.linkerd.io/http'];
+const ANY_CONDITIONS = ['retry.linkerd.io/http', 'retry.linkerd.io/grpc'];
+const KNOBS = ['retry.linkerd.io/limit', 'retry.linkerd.io/timeout'];
 
 export default defineRule<'profileWins' | 'budgetFields' | 'budgetTtl' | 'limitOnly' | 'limitZero' | 'wrongKind' | 'routeReplaces'>({
   meta: {
@@ -52,49 +66,53 @@ export default defineRule<'profileWins' | 'budgetFields' | 'budgetTtl' | 'limitO
 
     for (const svc of graph.ofKind('', 'Service')) {
       const ann = annotations(svc);
-      const keys = ALL.filter((k) => ann[k] !== undefined);
       const routes = routesOf.get(svc.id) ?? [];
-      const fqdn = `${svc.name}.${nsOf(graph, svc)}.svc.${domain}`;
-      const sps = profiles.get(fqdn) ?? [];
-      const withRouteAnn = routes.filter((r) => ALL.some((k) => annotations(r)[k] !== undefined));
+      // Without routes, only the Service's own retry/timeout annotations can be shadowed: most have none.
+      if (routes.length === 0 && !hasAny(ann, ALL)) continue;
+      const keys = ALL.filter((k) => has(ann, k));
+      const sps = profiles.size ? (profiles.get(`${svc.name}.${nsOf(graph, svc)}.svc.${domain}`) ?? []) : [];
+      const withRouteAnn = routes.filter((r) => ALL.some((k) => has(annotations(r), k)));
       if (sps.length && (keys.length || withRouteAnn.length)) {
         const own = sps.find((sp) => nsOf(graph, sp) === nsOf(graph, svc));
         const sp = own ?? sps[0]!;
         const scope = own ? '' : ` (the profile is in namespace ${nsOf(graph, sp)}, so this holds for clients there)`;
-        const targets: { r: Resource; keys: string[] }[] = [...(keys.length ? [{ r: svc, keys }] : []), ...withRouteAnn.map((r) => ({ r, keys: ALL.filter((k) => annotations(r)[k] !== undefined) }))];
+        const targets: { r: Resource; keys: string[] }[] = [...(keys.length ? [{ r: svc, keys }] : []), ...withRouteAnn.map((r) => ({ r, keys: ALL.filter((k) => has(annotations(r), k)) }))];
         for (const t of targets) {
           report({ messageId: 'profileWins', data: { object: named(graph, t.r), keys: t.keys.join(', '), profile: `${nsOf(graph, sp)}/${sp.name}`, scope }, resource: t.r, path: ['metadata', 'annotations', t.keys[0]!] });
         }
         continue;
       }
-      const svcRetry = LINKERD_RETRY_ANNOTATIONS.filter((k) => ann[k] !== undefined);
-      const replacing = routes.filter((r) => LINKERD_RETRY_ANNOTATIONS.some((k) => annotations(r)[k] !== undefined));
+      const svcRetry = LINKERD_RETRY_ANNOTATIONS.filter((k) => has(ann, k));
+      const replacing = routes.filter((r) => LINKERD_RETRY_ANNOTATIONS.some((k) => has(annotations(r), k)));
       if (svcRetry.length && replacing.length) {
         report({ messageId: 'routeReplaces', data: { object: named(graph, svc), keys: svcRetry.join(', '), route: named(graph, replacing[0]!) }, resource: svc, path: ['metadata', 'annotations', svcRetry[0]!] });
       }
     }
 
     // combinations that do nothing, on Services and routes
-    const carriers = [...graph.ofKind('', 'Service'), ...graph.ofKind('gateway.networking.k8s.io', 'HTTPRoute'), ...graph.ofKind('gateway.networking.k8s.io', 'GRPCRoute'), ...graph.ofKind('policy.linkerd.io', 'HTTPRoute')];
-    for (const r of carriers) {
-      const ann = annotations(r);
-      const isGrpcRoute = r.kind === 'GRPCRoute';
-      const isHttpRoute = r.kind === 'HTTPRoute';
-      if (isGrpcRoute && ann['retry.linkerd.io/http'] !== undefined) {
-        report({ messageId: 'wrongKind', data: { object: named(graph, r), key: 'retry.linkerd.io/http', kind: 'GRPCRoute', use: 'retry.linkerd.io/grpc' }, resource: r, path: ['metadata', 'annotations', 'retry.linkerd.io/http'] });
-      }
-      if (isHttpRoute && ann['retry.linkerd.io/grpc'] !== undefined) {
-        report({ messageId: 'wrongKind', data: { object: named(graph, r), key: 'retry.linkerd.io/grpc', kind: 'HTTPRoute', use: 'retry.linkerd.io/http, or a GRPCRoute' }, resource: r, path: ['metadata', 'annotations', 'retry.linkerd.io/grpc'] });
-      }
-      const limit = ann['retry.linkerd.io/limit'];
-      if (limit !== undefined && limit.trim() === '0') {
-        report({ messageId: 'limitZero', data: { object: named(graph, r) }, resource: r, path: ['metadata', 'annotations', 'retry.linkerd.io/limit'] });
-        continue;
-      }
-      const conditionKeys = isGrpcRoute ? ['retry.linkerd.io/grpc'] : isHttpRoute ? ['retry.linkerd.io/http'] : ['retry.linkerd.io/http', 'retry.linkerd.io/grpc'];
-      const knobs = ['retry.linkerd.io/limit', 'retry.linkerd.io/timeout'].filter((k) => ann[k] !== undefined);
-      if (knobs.length && !conditionKeys.some((k) => ann[k] !== undefined)) {
-        report({ messageId: 'limitOnly', data: { object: named(graph, r), keys: knobs.join(' and '), conditions: conditionKeys.join(' or ') }, resource: r, path: ['metadata', 'annotations', knobs[0]!] });
+    for (const list of [graph.ofKind('', 'Service'), graph.ofKind('gateway.networking.k8s.io', 'HTTPRoute'), graph.ofKind('gateway.networking.k8s.io', 'GRPCRoute'), graph.ofKind('policy.linkerd.io', 'HTTPRoute')]) {
+      for (const r of list) {
+        const ann = annotations(r);
+        if (ann === NO_ANNOTATIONS) continue;
+        const isGrpcRoute = r.kind === 'GRPCRoute';
+        const isHttpRoute = r.kind === 'HTTPRoute';
+        if (isGrpcRoute && has(ann, 'retry.linkerd.io/http')) {
+          report({ messageId: 'wrongKind', data: { object: named(graph, r), key: 'retry.linkerd.io/http', kind: 'GRPCRoute', use: 'retry.linkerd.io/grpc' }, resource: r, path: ['metadata', 'annotations', 'retry.linkerd.io/http'] });
+        }
+        if (isHttpRoute && has(ann, 'retry.linkerd.io/grpc')) {
+          report({ messageId: 'wrongKind', data: { object: named(graph, r), key: 'retry.linkerd.io/grpc', kind: 'HTTPRoute', use: 'retry.linkerd.io/http, or a GRPCRoute' }, resource: r, path: ['metadata', 'annotations', 'retry.linkerd.io/grpc'] });
+        }
+        const limit = ann['retry.linkerd.io/limit'];
+        if (typeof limit === 'string' && limit.trim() === '0') {
+          report({ messageId: 'limitZero', data: { object: named(graph, r) }, resource: r, path: ['metadata', 'annotations', 'retry.linkerd.io/limit'] });
+          continue;
+        }
+        if (!hasAny(ann, KNOBS)) continue;
+        const conditionKeys = isGrpcRoute ? GRPC_CONDITIONS : isHttpRoute ? HTTP_CONDITIONS : ANY_CONDITIONS;
+        const knobs = KNOBS.filter((k) => has(ann, k));
+        if (knobs.length && !hasAny(ann, conditionKeys)) {
+          report({ messageId: 'limitOnly', data: { object: named(graph, r), keys: knobs.join(' and '), conditions: conditionKeys.join(' or ') }, resource: r, path: ['metadata', 'annotations', knobs[0]!] });
+        }
       }
     }
 

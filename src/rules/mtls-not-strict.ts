@@ -4,7 +4,7 @@
  * policy that decided, so a namespace-wide PERMISSIVE policy is reported once, on its `mode`.
  */
 import type { PodTemplate } from '../graph/graph.js';
-import { dataPlaneOf } from '../graph/mesh/injection.js';
+import { dataPlaneOf, templatesOfMesh } from '../graph/mesh/injection.js';
 import { inboundMtlsOf, peerAuthenticationsFor } from '../graph/mesh/mtls.js';
 import type { Decision, MtlsMode } from '../graph/mesh/model.js';
 import { isObject, pathKey, type Resource } from '../load/types.js';
@@ -50,7 +50,7 @@ export default defineRule({
       g.workloads.push(t);
       return true;
     };
-    for (const t of graph.templates()) {
+    for (const t of templatesOfMesh(graph, 'istio')) {
       const dp = dataPlaneOf(graph, t);
       if (dp.mesh !== 'istio' || dp.mode === 'none') continue;
       const m = inboundMtlsOf(graph, t);

@@ -11,7 +11,7 @@
  */
 import type { Graph, PodTemplate } from '../graph/graph.js';
 import { policiesApplyingTo } from '../graph/mesh/applies.js';
-import { dataPlaneOf } from '../graph/mesh/injection.js';
+import { dataPlaneOf, sidecarTemplates } from '../graph/mesh/injection.js';
 import { clusterFacts } from '../graph/mesh/facts.js';
 import { ISTIO_EXCLUDE_INBOUND, ISTIO_EXCLUDE_OUTBOUND, ISTIO_INCLUDE_INBOUND, LINKERD_SKIP_INBOUND, LINKERD_SKIP_OUTBOUND } from '../graph/mesh/markers.js';
 import { inboundMtlsOf, linkerdServersFor, portList } from '../graph/mesh/mtls.js';
@@ -52,7 +52,7 @@ export default defineRule<MessageId, Options>({
   },
   check({ graph, report, options }) {
     const ignored = new Set(options.ignorePorts);
-    for (const t of graph.templates()) {
+    for (const t of sidecarTemplates(graph)) {
       const dp = dataPlaneOf(graph, t);
       // Ambient pods have no sidecar and ignore these annotations.
       if (dp.mode !== 'sidecar' || (dp.mesh !== 'istio' && dp.mesh !== 'linkerd')) continue;
@@ -64,7 +64,18 @@ export default defineRule<MessageId, Options>({
 
 type Reporter = (r: Report<MessageId>) => void;
 
+/**
+ * Whether a capture-exclusion annotation applies to the template: the only way a port of a sidecar can be decided
+ * DISABLE by one of EXCLUSION_KEYS (Istio reads the pod's annotations; Linkerd the pod's, else the namespace's).
+ * Without one, no port can be reported, so the per-port questions are not asked.
+ */
+function hasExclusion(graph: Graph, t: PodTemplate, mesh: 'istio' | 'linkerd'): boolean {
+  if (mesh === 'istio') return t.annotations[ISTIO_EXCLUDE_INBOUND] !== undefined || t.annotations[ISTIO_INCLUDE_INBOUND] !== undefined;
+  return (t.annotations[LINKERD_SKIP_INBOUND] ?? clusterFacts(graph).namespace(t.namespace).annotations[LINKERD_SKIP_INBOUND]) !== undefined;
+}
+
 function inbound(graph: Graph, t: PodTemplate, mesh: 'istio' | 'linkerd', ignored: ReadonlySet<number>, report: Reporter): void {
+  if (!hasExclusion(graph, t, mesh)) return;
   const candidates = new Set<number>([...containerPorts(t).map((c) => c.port), ...servicePortsOf(graph, t).map((e) => e.targetPort)]);
   const byAnnotation = new Map<string, { path: Path; resource: Resource; annotation: string; ports: number[]; why: string[] }>();
   const policies = mesh === 'istio' ? policiesApplyingTo(graph, t).filter((p) => p.resource.group === 'security.istio.io' && p.resource.kind === 'AuthorizationPolicy') : [];

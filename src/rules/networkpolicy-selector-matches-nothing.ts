@@ -6,6 +6,11 @@ import { defineRule, type ClusterFacts } from './types.js';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 
+const SECTIONS = [
+  ['ingress', 'from', 'ingress'],
+  ['egress', 'to', 'egress'],
+] as const;
+
 export default defineRule({
   meta: {
     id: 'networkpolicy-selector-matches-nothing',
@@ -37,7 +42,7 @@ export default defineRule({
           });
         }
       }
-      for (const [section, peersKey, direction] of [['ingress', 'from', 'ingress'], ['egress', 'to', 'egress']] as const) {
+      for (const [section, peersKey, direction] of SECTIONS) {
         const rules = getIn(np.obj, ['spec', section]);
         if (!Array.isArray(rules)) continue;
         rules.forEach((rule, i) => {

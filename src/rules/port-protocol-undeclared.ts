@@ -4,7 +4,7 @@ import { atLeast, clusterFacts } from '../graph/mesh/facts.js';
 import { dataPlaneOf } from '../graph/mesh/injection.js';
 import { LINKERD_DEFAULT_OPAQUE_PORTS as LINKERD_OPAQUE_PORTS } from '../graph/mesh/markers.js';
 import { linkerdServersFor, MTLS_READS, portList } from '../graph/mesh/mtls.js';
-import { serviceView, type ServicePortView } from '../graph/services.js';
+import { serviceView, type PortEndpoint, type ServicePortView } from '../graph/services.js';
 import { getIn, type Path, type Resource } from '../load/types.js';
 import { INJECTION_READS, nameOf } from './_sidecar.js';
 import { defineRule, type RelatedLocation } from './types.js';
@@ -64,9 +64,18 @@ export default defineRule({
     for (const svc of graph.ofKind('', 'Service')) {
       const view = serviceView(graph, svc);
       for (const p of view.ports) {
-        if (p.protocol === 'UDP' || p.port === undefined) continue;
-        const istioPods = p.endpoints.filter((e) => usesIstioL7(graph, svc, e.template));
-        const linkerdPods = p.endpoints.filter((e) => dataPlaneOf(graph, e.template).mesh === 'linkerd' && dataPlaneOf(graph, e.template).mode === 'sidecar');
+        if (p.protocol === 'UDP' || p.port === undefined || p.endpoints.length === 0) continue;
+        let istioPods: PortEndpoint[] | undefined;
+        let linkerdPods: PortEndpoint[] | undefined;
+        for (const e of p.endpoints) {
+          if (usesIstioL7(graph, svc, e.template)) (istioPods ??= []).push(e);
+          const dp = dataPlaneOf(graph, e.template);
+          if (dp.mesh === 'linkerd' && dp.mode === 'sidecar') (linkerdPods ??= []).push(e);
+        }
+        // a port whose pods run neither proxy is no concern of this rule
+        if (!istioPods && !linkerdPods) continue;
+        istioPods ??= [];
+        linkerdPods ??= [];
         const assumed = [...istioPods, ...linkerdPods].every((e) => dataPlaneOf(graph, e.template).decidedBy.assumed) ? 'note' : undefined;
 
         if (istioPods.length) {

@@ -4,7 +4,7 @@ import { labelSelector, selectorMatches } from '../graph/labels.js';
 import { egressCovers, EGRESS_READS, egressHostsOf, outboundPolicyOf, sidecarResourceFor } from '../graph/mesh/egress.js';
 import { clusterFacts } from '../graph/mesh/facts.js';
 import { resolveHost } from '../graph/mesh/hosts.js';
-import { dataPlaneOf } from '../graph/mesh/injection.js';
+import { dataPlaneOf, templatesOfMesh } from '../graph/mesh/injection.js';
 import { ISTIO_ROUTE_READS, istioRouteEdges } from '../graph/mesh/routes.js';
 import { TARGET_READS } from '../graph/mesh/targets.js';
 import { getIn, isObject, type Path, type Resource } from '../load/types.js';
@@ -35,7 +35,7 @@ export default defineRule({
   check({ graph, report }) {
     const domain = clusterFacts(graph).clusterDomain;
     const reported = new Set<string>();
-    for (const t of graph.templates()) {
+    for (const t of templatesOfMesh(graph, 'istio')) {
       const dp = dataPlaneOf(graph, t);
       if (dp.mesh !== 'istio' || dp.mode !== 'sidecar') continue;
       const sc = sidecarResourceFor(graph, t);

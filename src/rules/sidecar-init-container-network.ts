@@ -1,5 +1,5 @@
 import type { PodTemplate } from '../graph/graph.js';
-import { dataPlaneOf, meshTitle, nativeSidecarOf } from '../graph/mesh/injection.js';
+import { dataPlaneOf, meshTitle, nativeSidecarOf, sidecarTemplates } from '../graph/mesh/injection.js';
 import { ISTIO_EXCLUDE_OUTBOUND, ISTIO_EXCLUDE_OUTBOUND_IPS, ISTIO_PROXY_UID, KUMA_SIDECAR_UID, LINKERD_SKIP_OUTBOUND } from '../graph/mesh/markers.js';
 import { isObject, type JsonObject, type JsonValue } from '../load/types.js';
 import { INJECTION_READS, said } from './_sidecar.js';
@@ -30,14 +30,15 @@ export default defineRule({
     precision: 'medium',
   },
   check({ graph, report }) {
-    for (const t of graph.templates()) {
+    for (const t of sidecarTemplates(graph)) {
       const dp = dataPlaneOf(graph, t);
       if (dp.mode !== 'sidecar' || !dp.mesh || dp.mesh === 'consul') continue;
+      // without init containers there is nothing to report: skip the native-sidecar question
+      const inits = t.spec.initContainers;
+      if (!Array.isArray(inits)) continue;
       const native = nativeSidecarOf(graph, t, dp.mesh);
       if (native.native === true) continue;
       if (captureBypassed(t, dp.mesh)) continue;
-      const inits = t.spec.initContainers;
-      if (!Array.isArray(inits)) continue;
       inits.forEach((c, i) => {
         if (!isObject(c) || c.restartPolicy === 'Always' || MESH_INIT.has(String(c.name))) return;
         if (runsAsProxyUid(t, c, dp.mesh!)) return;

@@ -65,8 +65,10 @@ export default defineRule({
 
     for (const t of graph.templates()) {
       const verdicts = meshVerdicts(graph, t);
-      const injecting = verdicts.filter((v) => v.outcome !== 'none');
-      if (injecting.length > 1) {
+      let injectingCount = 0;
+      for (const v of verdicts) if (v.outcome !== 'none') injectingCount++;
+      if (injectingCount > 1) {
+        const injecting = verdicts.filter((v) => v.outcome !== 'none');
         const [first, second] = injecting as [(typeof injecting)[0], (typeof injecting)[0]];
         report({
           messageId: 'severalMeshes',

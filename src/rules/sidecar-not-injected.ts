@@ -1,6 +1,6 @@
 import type { PodTemplate } from '../graph/graph.js';
-import { APPLIES_READS, policiesApplyingTo } from '../graph/mesh/applies.js';
-import { dataPlaneOf, meshTitle, meshVerdicts, type LostMarker, type MarkerRef, type MeshVerdict } from '../graph/mesh/injection.js';
+import { APPLIES_READS, policiesSelecting } from '../graph/mesh/applies.js';
+import { dataPlaneOf, meshTitle, meshVerdicts, templatesWithoutProxy, type LostMarker, type MarkerRef, type MeshVerdict } from '../graph/mesh/injection.js';
 import type { Decision } from '../graph/mesh/model.js';
 import { serviceView, servicesSelecting } from '../graph/services.js';
 import { INJECTION_READS, levelOf, nameOf, pathOnTemplate, relatedTo, said, templateName } from './_sidecar.js';
@@ -31,7 +31,7 @@ export default defineRule({
     precision: 'high',
   },
   check({ graph, report }) {
-    for (const t of graph.templates()) {
+    for (const t of templatesWithoutProxy(graph)) {
       const dp = dataPlaneOf(graph, t);
       if (dp.mode !== 'none') continue;
       const verdicts = meshVerdicts(graph, t);
@@ -70,7 +70,8 @@ export default defineRule({
         continue;
       }
 
-      const policy = policiesApplyingTo(graph, t).find((p) => p.scope === 'workload' && expectsProxy(p.resource.group, p.resource.kind));
+      // Only policies that select the workload itself count (policiesApplyingTo lists those first).
+      const policy = policiesSelecting(graph, t).find((p) => expectsProxy(p.resource.group, p.resource.kind));
       if (policy) {
         const mesh = meshOfGroup(policy.resource.group);
         report({

@@ -1,6 +1,6 @@
 import type { PodTemplate } from '../graph/graph.js';
 import { clusterFacts } from '../graph/mesh/facts.js';
-import { dataPlaneOf, meshTitle } from '../graph/mesh/injection.js';
+import { dataPlaneOf, meshTitle, sidecarTemplates } from '../graph/mesh/injection.js';
 import { ISTIO_PROXY_UID, ISTIO_RESERVED_PORTS, KUMA_SIDECAR_UID } from '../graph/mesh/markers.js';
 import type { MeshName } from '../graph/mesh/model.js';
 import { containerPorts, serviceView } from '../graph/services.js';
@@ -36,16 +36,15 @@ export default defineRule({
     ]);
     const reservedPorts = (mesh: MeshName): ReadonlyMap<number, string> | undefined => (mesh === 'istio' ? ISTIO_RESERVED_PORTS : mesh === 'linkerd' ? linkerdPorts : undefined);
 
-    for (const t of graph.templates()) {
+    for (const t of sidecarTemplates(graph)) {
       const dp = dataPlaneOf(graph, t);
       if (dp.mode !== 'sidecar' || !dp.mesh) continue;
-      const why = said(dp.decidedBy);
       const level = dp.decidedBy.assumed ? 'note' : undefined;
       const uid = dp.mesh === 'istio' ? ISTIO_PROXY_UID : dp.mesh === 'kuma' ? KUMA_SIDECAR_UID : undefined;
       if (uid !== undefined) {
         for (const hit of containersRunningAs(t, uid)) {
           const effect = dp.mesh === 'istio' ? 'its traffic is not captured, so it bypasses the mesh' : 'the Kuma injector rejects the pod';
-          report({ messageId: 'uid', data: { container: hit.container, uid, mesh: meshTitle(dp.mesh), effect, why }, resource: t.owner, path: hit.path, level });
+          report({ messageId: 'uid', data: { container: hit.container, uid, mesh: meshTitle(dp.mesh), effect, why: said(dp.decidedBy) }, resource: t.owner, path: hit.path, level });
         }
       }
       const reserved = reservedPorts(dp.mesh);
@@ -53,14 +52,15 @@ export default defineRule({
       for (const cp of containerPorts(t)) {
         const use = reserved.get(cp.port);
         if (!use || PROXY_CONTAINERS.has(cp.container)) continue;
-        report({ messageId: 'port', data: { container: cp.container, port: cp.port, mesh: meshTitle(dp.mesh), use, why }, resource: t.owner, path: [...cp.path, 'containerPort'], level });
+        report({ messageId: 'port', data: { container: cp.container, port: cp.port, mesh: meshTitle(dp.mesh), use, why: said(dp.decidedBy) }, resource: t.owner, path: [...cp.path, 'containerPort'], level });
       }
     }
 
     // A Service whose numeric targetPort lands on a proxy port of meshed pods (and no app container declares it).
     for (const svc of graph.ofKind('', 'Service')) {
       for (const p of serviceView(graph, svc).ports) {
-        if (typeof p.targetPort !== 'number') continue;
+        // an endpoint of a numeric targetPort is that very port: only a reserved number can match
+        if (typeof p.targetPort !== 'number' || (!ISTIO_RESERVED_PORTS.has(p.targetPort) && !linkerdPorts.has(p.targetPort))) continue;
         const ep = p.endpoints.find((e) => {
           const dp = dataPlaneOf(graph, e.template);
           const reserved = dp.mode === 'sidecar' && dp.mesh ? reservedPorts(dp.mesh) : undefined;

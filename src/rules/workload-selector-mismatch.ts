@@ -1,5 +1,5 @@
 import type { Graph, PodTemplate } from '../graph/graph.js';
-import { describeMiss, describeRequirement, equalitySelector, failedRequirements, labelSelector, type Selector } from '../graph/labels.js';
+import { describeMiss, describeRequirement, equalitySelector, failedRequirements, labelSelector, selectorMatches, type Requirement, type Selector } from '../graph/labels.js';
 import { getIn, isObject, type Resource } from '../load/types.js';
 import { defineRule } from './types.js';
 
@@ -27,8 +27,7 @@ export default defineRule({
     const reported = new Set<string>();
     for (const t of graph.templates()) {
       const owner = t.owner;
-      const key = owner.group ? `${owner.kind}.${owner.group}` : owner.kind;
-      if (!CONTROLLERS.has(key)) continue;
+      if (!isController(owner)) continue;
       const sel = selectorOf(owner);
       if (sel === 'skip') continue;
       if (sel === 'missing') {
@@ -39,7 +38,7 @@ export default defineRule({
         report({ messageId: 'empty', data: { kind: owner.kind }, resource: owner, path: ['spec', 'selector'] });
         continue;
       }
-      const failed = failedRequirements(sel, t.labels);
+      const failed = selectorMatches(sel, t.labels) ? NO_FAILURES : failedRequirements(sel, t.labels);
       if (failed.length) {
         const f = failed[0]!;
         report({
@@ -69,6 +68,19 @@ export default defineRule({
     }
   },
 });
+
+const NO_FAILURES: readonly Requirement[] = [];
+
+/**
+ * Whether the owner's group-kind key (`Kind.group`, or `Kind` for the core group) is in CONTROLLERS, tested
+ * without building or interning the key: this runs for every workload.
+ */
+function isController(r: Resource): boolean {
+  if (r.group === '') return CONTROLLERS.has(r.kind);
+  if (r.group === 'apps') return r.kind === 'Deployment' || r.kind === 'ReplicaSet' || r.kind === 'StatefulSet' || r.kind === 'DaemonSet';
+  if (r.group === 'batch') return r.kind === 'Job';
+  return false;
+}
 
 function selectorOf(owner: Resource): Selector | 'missing' | 'skip' {
   const raw = getIn(owner.obj, ['spec', 'selector']);

@@ -8,7 +8,9 @@ import { groupKindKey } from '../../load/kinds.js';
 import type { Graph, PodTemplate } from '../graph.js';
 import { clusterFacts } from './facts.js';
 import { dataPlaneOf } from './injection.js';
-import { kumaMeshOf } from './mtls.js';
+import { kumaMeshNameOf } from './mtls.js';
+import type { MeshName } from './model.js';
+import { tableOf } from './tables.js';
 import { SELECTING_POLICY_KINDS, TARGET_READS, workloadsSelectedBy } from './targets.js';
 
 export interface AppliedPolicy {
@@ -123,35 +125,72 @@ function hasTargetRefs(r: Resource): boolean {
   return isObject(getIn(r.obj, ['spec', 'targetRef'])) || Array.isArray(getIn(r.obj, ['spec', 'targetRefs']));
 }
 
+/** Policies whose selector or targetRef picks the template (scope `workload`), in input order of kinds. */
+export function policiesSelecting(graph: Graph, t: PodTemplate): readonly AppliedPolicy[] {
+  return index(graph).byTemplate.get(t.owner.id) ?? NONE;
+}
+
+const NONE: readonly AppliedPolicy[] = Object.freeze([]);
+
 /**
  * Mesh policies that apply to the template: those that select it, then namespace-wide and mesh-wide ones of
  * the mesh it belongs to (a selector-less Sidecar in the root namespace only when its namespace has none).
  */
 export function policiesApplyingTo(graph: Graph, t: PodTemplate): readonly AppliedPolicy[] {
-  return graph.memo('mesh:applies', t.owner.id, () => {
-    const idx = index(graph);
-    const out: AppliedPolicy[] = [...(idx.byTemplate.get(t.owner.id) ?? [])];
-    const dp = dataPlaneOf(graph, t);
-    const meshes = new Set([dp.mesh, ...dp.candidates]);
-    const ofMesh = (r: Resource) => {
-      if (r.group.endsWith('istio.io')) return meshes.has('istio');
-      if (r.group.endsWith('linkerd.io')) return meshes.has('linkerd');
-      if (r.group === 'consul.hashicorp.com') return meshes.has('consul');
-      if (r.group === 'kuma.io') {
-        if (!meshes.has('kuma')) return false;
-        const meta = isObject(r.obj.metadata) ? r.obj.metadata : {};
-        const label = isObject(meta.labels) ? meta.labels['kuma.io/mesh'] : undefined;
-        return (typeof label === 'string' ? label : clusterFacts(graph).kuma.defaultMesh) === kumaMeshOf(graph, t).name;
-      }
-      return true;
-    };
-    const nsWide = (idx.byNamespace.get(t.namespace) ?? []).filter(ofMesh);
-    const hasOwnSidecar = nsWide.some((r) => r.kind === 'Sidecar') || out.some((p) => p.resource.kind === 'Sidecar');
-    for (const r of nsWide) out.push({ resource: r, scope: 'namespace' });
-    for (const r of idx.meshWide.filter(ofMesh)) {
-      if (r.kind === 'Sidecar' && hasOwnSidecar) continue;
-      out.push({ resource: r, scope: 'mesh' });
+  const table = tableOf<number, readonly AppliedPolicy[]>(graph, 'mesh:applies');
+  let v = table.get(t.owner.id);
+  if (v === undefined) table.set(t.owner.id, (v = computeApplying(graph, t)));
+  return v;
+}
+
+const MESH_BITS: Readonly<Record<MeshName, number>> = { istio: 1, linkerd: 2, consul: 4, kuma: 8 };
+
+function computeApplying(graph: Graph, t: PodTemplate): readonly AppliedPolicy[] {
+  const idx = index(graph);
+  const own = idx.byTemplate.get(t.owner.id);
+  const dp = dataPlaneOf(graph, t);
+  let meshes = dp.mesh ? MESH_BITS[dp.mesh] : 0;
+  for (const m of dp.candidates) meshes |= MESH_BITS[m];
+  // Only Kuma policies are told apart by the pod's mesh; no need to work it out for other pods.
+  const kumaMesh = meshes & MESH_BITS.kuma ? kumaMeshNameOf(graph, t) : '';
+  const ownSidecar = own !== undefined && own.some((p) => p.resource.kind === 'Sidecar');
+  const wide = widePolicies(graph, idx, t.namespace, meshes, kumaMesh, ownSidecar);
+  return own ? [...own, ...wide] : wide;
+}
+
+/**
+ * The namespace-wide then mesh-wide policies for pods of one namespace, given the meshes the pod belongs to (bits),
+ * its Kuma mesh and whether a Sidecar selects it: the same for every such pod, so computed once per combination.
+ */
+function widePolicies(graph: Graph, idx: Index, namespace: string, meshes: number, kumaMesh: string, ownSidecar: boolean): readonly AppliedPolicy[] {
+  const byNs = tableOf<string, Map<string, readonly AppliedPolicy[]>>(graph, 'mesh:applies:wide');
+  let cache = byNs.get(namespace);
+  if (cache === undefined) byNs.set(namespace, (cache = new Map()));
+  const key = `${meshes}|${ownSidecar ? 1 : 0}|${kumaMesh}`;
+  let out = cache.get(key);
+  if (out !== undefined) return out;
+  const defaultMesh = clusterFacts(graph).kuma.defaultMesh;
+  const ofMesh = (r: Resource): boolean => {
+    if (r.group.endsWith('istio.io')) return (meshes & MESH_BITS.istio) !== 0;
+    if (r.group.endsWith('linkerd.io')) return (meshes & MESH_BITS.linkerd) !== 0;
+    if (r.group === 'consul.hashicorp.com') return (meshes & MESH_BITS.consul) !== 0;
+    if (r.group === 'kuma.io') {
+      if (!(meshes & MESH_BITS.kuma)) return false;
+      const meta = isObject(r.obj.metadata) ? r.obj.metadata : {};
+      const label = isObject(meta.labels) ? meta.labels['kuma.io/mesh'] : undefined;
+      return (typeof label === 'string' ? label : defaultMesh) === kumaMesh;
     }
-    return out;
-  });
+    return true;
+  };
+  const nsWide = (idx.byNamespace.get(namespace) ?? []).filter(ofMesh);
+  const hasOwnSidecar = ownSidecar || nsWide.some((r) => r.kind === 'Sidecar');
+  const list: AppliedPolicy[] = [];
+  for (const r of nsWide) list.push({ resource: r, scope: 'namespace' });
+  for (const r of idx.meshWide.filter(ofMesh)) {
+    if (r.kind === 'Sidecar' && hasOwnSidecar) continue;
+    list.push({ resource: r, scope: 'mesh' });
+  }
+  out = list.length ? list : NONE;
+  cache.set(key, out);
+  return out;
 }

@@ -143,8 +143,13 @@ export interface ClusterModel {
   isInstalled(mesh: MeshName): boolean;
 }
 
+/** One model per graph; a WeakMap rather than `graph.memo`, whose closure would be allocated on each of the many calls. */
+const models = new WeakMap<Graph, ClusterModel>();
+
 export function clusterFacts(graph: Graph): ClusterModel {
-  return graph.memo('mesh:clusterFacts', () => buildModel(graph));
+  let model = models.get(graph);
+  if (model === undefined) models.set(graph, (model = buildModel(graph)));
+  return model;
 }
 
 function buildModel(graph: Graph): ClusterModel {
@@ -272,12 +277,15 @@ function installedMeshes(graph: Graph, c: JsonObject): InstalledMeshes {
     const m = meshOfGroup(group);
     if (m) found.add(m);
   }
-  for (const t of graph.podTemplates) markerMeshes(t.labels, t.annotations, found);
-  for (const r of graph.resources) {
-    if (r.group !== '' || r.kind !== 'Namespace' || !isObject(r.obj.metadata)) continue;
-    markerMeshes(labelsOf(r.obj.metadata.labels), labelsOf(r.obj.metadata.annotations), found);
+  // Markers can only add meshes not found yet: when the API groups already name every mesh, skip the scans.
+  if (found.size < MESH_NAMES.length) {
+    for (const t of graph.podTemplates) markerMeshes(t.labels, t.annotations, found);
+    for (const r of graph.resources) {
+      if (r.group !== '' || r.kind !== 'Namespace' || !isObject(r.obj.metadata)) continue;
+      markerMeshes(labelsOf(r.obj.metadata.labels), labelsOf(r.obj.metadata.annotations), found);
+    }
+    for (const v of Object.values(obj(c.namespaces))) markerMeshes(labelsOf(obj(v).labels), labelsOf(obj(v).annotations), found);
   }
-  for (const v of Object.values(obj(c.namespaces))) markerMeshes(labelsOf(obj(v).labels), labelsOf(obj(v).annotations), found);
   const meshes = MESH_NAMES.filter((m) => found.has(m));
   return { meshes, declared: false, how: 'inferred from the input (mesh objects or injection markers), since cluster.meshes is not set' };
 }

@@ -14,6 +14,7 @@
 import { isObject, str, type JsonValue, type Resource } from '../../load/types.js';
 import type { Graph } from '../graph.js';
 import { clusterFacts } from './facts.js';
+import { tableOf } from './tables.js';
 import { pushTo as push } from '../../load/types.js';
 
 export const HOST_READS = ['Service', 'ServiceEntry.networking.istio.io'] as const;
@@ -129,7 +130,18 @@ export function expandHost(graph: Graph, host: string, fromNamespace: string): {
  * ServiceEntries that answer for it, as the Istio control plane would. Memoised per (namespace, host).
  */
 export function resolveHost(graph: Graph, host: string, fromNamespace: string): HostResolution {
-  return graph.memo(`mesh/hosts:resolve:${fromNamespace}|${host}`, () => computeResolution(graph, host, fromNamespace));
+  const byHost = perNamespace<HostResolution>(graph, 'mesh/hosts:resolve', fromNamespace);
+  let r = byHost.get(host);
+  if (r === undefined) byHost.set(host, (r = computeResolution(graph, host, fromNamespace)));
+  return r;
+}
+
+/** namespace → key → value, for memos keyed by a namespace and a host (nested, so no key string is built per lookup). */
+function perNamespace<V>(graph: Graph, table: string, namespace: string): Map<string, V> {
+  const byNs = tableOf<string, Map<string, V>>(graph, table);
+  let m = byNs.get(namespace);
+  if (m === undefined) byNs.set(namespace, (m = new Map()));
+  return m;
 }
 
 function computeResolution(graph: Graph, host: string, fromNamespace: string): HostResolution {
@@ -171,20 +183,25 @@ function entriesFor(graph: Graph, idx: HostIndex, fqdn: string): Resource[] {
  * Wildcard patterns scan the Service index once per distinct pattern (memoised).
  */
 export function hostsMatching(graph: Graph, pattern: string, fromNamespace: string): { services: readonly Resource[]; serviceEntries: readonly Resource[] } {
-  return graph.memo(`mesh/hosts:match:${fromNamespace}|${pattern}`, () => {
-    const idx = hostIndex(graph);
-    const p = pattern.toLowerCase();
-    if (!p.startsWith('*')) {
-      const r = resolveHost(graph, pattern, fromNamespace);
-      return { services: r.services, serviceEntries: r.serviceEntries };
-    }
-    const services: Resource[] = [];
-    for (const [fqdn, list] of idx.serviceByFqdn) if (hostMatches(p, fqdn)) services.push(...list.filter((s) => serviceVisible(graph, s, fromNamespace)));
-    const entries = new Set<Resource>();
-    for (const [h, list] of idx.entryExact) if (hostMatches(p, h)) list.forEach((e) => entries.add(e));
-    for (const [suffix, list] of idx.entryWildcard) if (hostMatches(p, `*${suffix}`) || hostMatches(`*${suffix}`, p)) list.forEach((e) => entries.add(e));
-    return { services, serviceEntries: [...entries].filter((se) => exportedTo(graph, se, exportToOf(se.obj.spec), fromNamespace)) };
-  });
+  const byPattern = perNamespace<{ services: readonly Resource[]; serviceEntries: readonly Resource[] }>(graph, 'mesh/hosts:match', fromNamespace);
+  let m = byPattern.get(pattern);
+  if (m === undefined) byPattern.set(pattern, (m = computeMatching(graph, pattern, fromNamespace)));
+  return m;
+}
+
+function computeMatching(graph: Graph, pattern: string, fromNamespace: string): { services: readonly Resource[]; serviceEntries: readonly Resource[] } {
+  const idx = hostIndex(graph);
+  const p = pattern.toLowerCase();
+  if (!p.startsWith('*')) {
+    const r = resolveHost(graph, pattern, fromNamespace);
+    return { services: r.services, serviceEntries: r.serviceEntries };
+  }
+  const services: Resource[] = [];
+  for (const [fqdn, list] of idx.serviceByFqdn) if (hostMatches(p, fqdn)) services.push(...list.filter((s) => serviceVisible(graph, s, fromNamespace)));
+  const entries = new Set<Resource>();
+  for (const [h, list] of idx.entryExact) if (hostMatches(p, h)) list.forEach((e) => entries.add(e));
+  for (const [suffix, list] of idx.entryWildcard) if (hostMatches(p, `*${suffix}`) || hostMatches(`*${suffix}`, p)) list.forEach((e) => entries.add(e));
+  return { services, serviceEntries: [...entries].filter((se) => exportedTo(graph, se, exportToOf(se.obj.spec), fromNamespace)) };
 }
 
 /** Does host pattern `pattern` (`*`, `*.suffix` or exact) cover `host` (which may itself be a wildcard)? */

@@ -113,6 +113,11 @@ export interface TrustDomainFacts {
  * (identityTrustDomain, default cluster.local [L-DOC-MTLS]).
  */
 export function trustDomainsOf(graph: Graph, mesh: 'istio' | 'linkerd'): TrustDomainFacts {
+  // asked once per policy: read the configuration once per graph
+  return graph.memo(mesh === 'istio' ? 'mesh/identities:td:istio' : 'mesh/identities:td:linkerd', () => readTrustDomains(graph, mesh));
+}
+
+function readTrustDomains(graph: Graph, mesh: 'istio' | 'linkerd'): TrustDomainFacts {
   const section = isObject(graph.cluster[mesh]) ? (graph.cluster[mesh] as Record<string, unknown>) : {};
   const td = typeof section.trustDomain === 'string' && section.trustDomain ? section.trustDomain : undefined;
   const aliases = Array.isArray(section.trustDomainAliases) ? section.trustDomainAliases.filter((x): x is string => typeof x === 'string') : [];

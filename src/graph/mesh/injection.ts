@@ -36,6 +36,9 @@ import {
   LINKERD_NATIVE_SIDECAR,
 } from './markers.js';
 import type { DataPlane, Decision, MeshName } from './model.js';
+import { tableOf } from './tables.js';
+
+export type { DataPlane } from './model.js';
 
 /**
  * A marker that asked for something and did not get it, with why it lost: `marker` (another explicit marker
@@ -78,21 +81,178 @@ export interface MeshVerdict {
 }
 
 export function dataPlaneOf(graph: Graph, t: PodTemplate): DataPlane {
-  return graph.memo('mesh:dataPlane', t.owner.id, () => computeDataPlane(graph, t));
+  const table = tableOf<number, DataPlane>(graph, 'mesh:dataPlane');
+  let dp = table.get(t.owner.id);
+  if (dp === undefined) table.set(t.owner.id, (dp = computeDataPlane(graph, t)));
+  return dp;
 }
+
+// Rules that only look at meshed (or only at unmeshed) workloads iterate these groups rather than every template.
+interface DataPlaneGroups {
+  readonly none: PodTemplate[];
+  readonly sidecar: PodTemplate[];
+  readonly byMesh: Map<MeshName, PodTemplate[]>;
+}
+
+function dataPlaneGroups(graph: Graph): DataPlaneGroups {
+  return graph.memo('mesh:dataPlaneGroups', () => {
+    const groups: DataPlaneGroups = { none: [], sidecar: [], byMesh: new Map() };
+    for (const t of graph.templates()) {
+      const dp = dataPlaneOf(graph, t);
+      if (dp.mode === 'none' || !dp.mesh) {
+        if (dp.mode === 'none') groups.none.push(t);
+        continue;
+      }
+      if (dp.mode === 'sidecar') groups.sidecar.push(t);
+      const l = groups.byMesh.get(dp.mesh);
+      if (l) l.push(t);
+      else groups.byMesh.set(dp.mesh, [t]);
+    }
+    return groups;
+  });
+}
+
+/** Templates whose pods get no proxy (`dataPlaneOf(...).mode === 'none'`), in input order. */
+export function templatesWithoutProxy(graph: Graph): readonly PodTemplate[] {
+  return dataPlaneGroups(graph).none;
+}
+
+/** Templates whose pods get a sidecar proxy (of any mesh), in input order. */
+export function sidecarTemplates(graph: Graph): readonly PodTemplate[] {
+  return dataPlaneGroups(graph).sidecar;
+}
+
+/** Templates whose pods run `mesh`'s data plane (sidecar, or Istio ambient), in input order. */
+export function templatesOfMesh(graph: Graph, mesh: MeshName): readonly PodTemplate[] {
+  return dataPlaneGroups(graph).byMesh.get(mesh) ?? NO_TEMPLATES;
+}
+
+const NO_TEMPLATES: readonly PodTemplate[] = Object.freeze([]);
 
 /** Every mesh's verdict, in the fixed order istio, linkerd, consul, kuma (for explain and conflict rules). */
 export function meshVerdicts(graph: Graph, t: PodTemplate): readonly MeshVerdict[] {
-  return graph.memo('mesh:verdicts', t.owner.id, () => {
-    const facts = clusterFacts(graph);
-    const ns = facts.namespace(t.namespace);
-    return [istioVerdict(facts, ns, t), linkerdVerdict(facts, ns, t), consulVerdict(facts, ns, t), kumaVerdict(facts, ns, t)].map((v) => notInstalled(facts, v));
-  });
+  const table = tableOf<number, readonly MeshVerdict[]>(graph, 'mesh:verdicts');
+  let v = table.get(t.owner.id);
+  if (v === undefined) table.set(t.owner.id, (v = computeVerdicts(graph, t, ownMarkers(clusterFacts(graph), t))));
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Verdicts shared by a namespace
+//
+// Most pod templates carry no injection marker of their own: the namespace decides. A mesh's verdict on such a
+// template reads nothing of the template (no pod label, annotation or spec field it could quote), so it is the
+// same object for every such template in the namespace and is computed once, from the first template that asks.
+// `ownMarkers` lists, per mesh, everything in a template that the verdict functions below may read; a template
+// that has any of it gets its own verdict for that mesh.
+
+const MESH_ORDER: readonly MeshName[] = ['istio', 'linkerd', 'consul', 'kuma'];
+const ISTIO_BIT = 1;
+const LINKERD_BIT = 2;
+const CONSUL_BIT = 4;
+const KUMA_BIT = 8;
+/** The proxy container each mesh injects, in MESH_ORDER (what `preInjected` looks for). */
+const PROXY_CONTAINERS: readonly string[] = ['istio-proxy', 'linkerd-proxy', 'consul-dataplane', 'kuma-sidecar'];
+
+interface NamespaceVerdicts {
+  /** Per mesh (MESH_ORDER), the verdict on templates without markers of that mesh. */
+  readonly shared: (MeshVerdict | undefined)[];
+  /** All four shared verdicts, for templates without any marker. */
+  all: readonly MeshVerdict[] | undefined;
+  /** The data plane of templates without any marker (nor native-sidecar annotation). */
+  dataPlane: DataPlane | undefined;
+}
+
+function namespaceVerdicts(graph: Graph, namespace: string): NamespaceVerdicts {
+  const table = tableOf<string, NamespaceVerdicts>(graph, 'mesh:verdicts:ns');
+  let v = table.get(namespace);
+  if (v === undefined) table.set(namespace, (v = { shared: [undefined, undefined, undefined, undefined], all: undefined, dataPlane: undefined }));
+  return v;
+}
+
+/** Bit per mesh (ISTIO_BIT...) whose proxy container the template already contains (see `preInjected`). */
+function injectedProxies(t: PodTemplate): number {
+  let bits = 0;
+  const containers = t.spec.containers;
+  if (Array.isArray(containers)) for (const c of containers) if (isObject(c)) bits |= proxyBit(c.name);
+  const init = t.spec.initContainers;
+  if (Array.isArray(init)) for (const c of init) if (isObject(c) && c.restartPolicy === 'Always') bits |= proxyBit(c.name);
+  return bits;
+}
+
+function proxyBit(name: unknown): number {
+  const i = typeof name === 'string' ? PROXY_CONTAINERS.indexOf(name) : -1;
+  return i < 0 ? 0 : 1 << i;
+}
+
+/**
+ * Bit per mesh whose verdict on this template may depend on the template itself: its markers, a hand-injected
+ * proxy, `hostNetwork`, `automountServiceAccountToken: false`, or (Istio) never/always-inject selectors, which
+ * match pod labels.
+ */
+function ownMarkers(facts: ClusterModel, t: PodTemplate): number {
+  const l = t.labels;
+  const a = t.annotations;
+  const hostNetwork = t.spec.hostNetwork === true;
+  let bits = injectedProxies(t);
+  if (
+    hostNetwork ||
+    l[ISTIO_INJECT] !== undefined ||
+    a[ISTIO_INJECT] !== undefined ||
+    l[ISTIO_REV_LABEL] !== undefined ||
+    l[ISTIO_DATAPLANE_MODE] !== undefined ||
+    facts.istio.neverInjectSelector.length > 0 ||
+    facts.istio.alwaysInjectSelector.length > 0
+  ) {
+    bits |= ISTIO_BIT;
+  }
+  if (hostNetwork || t.spec.automountServiceAccountToken === false || a[LINKERD_INJECT] !== undefined) bits |= LINKERD_BIT;
+  if (a[CONSUL_INJECT] !== undefined || a[CONSUL_INJECT_STATUS] !== undefined) bits |= CONSUL_BIT;
+  if (l[KUMA_INJECTION] !== undefined || a[KUMA_INJECTION] !== undefined) bits |= KUMA_BIT;
+  return bits;
+}
+
+function verdictOf(facts: ClusterModel, ns: NamespaceInfo, t: PodTemplate, mesh: number): MeshVerdict {
+  const v = mesh === 0 ? istioVerdict(facts, ns, t) : mesh === 1 ? linkerdVerdict(facts, ns, t) : mesh === 2 ? consulVerdict(facts, ns, t) : kumaVerdict(facts, ns, t);
+  return notInstalled(facts, v);
+}
+
+function computeVerdicts(graph: Graph, t: PodTemplate, own: number): readonly MeshVerdict[] {
+  const shared = namespaceVerdicts(graph, t.namespace);
+  if (own === 0 && shared.all) return shared.all;
+  const facts = clusterFacts(graph);
+  const ns = facts.namespace(t.namespace);
+  const out: MeshVerdict[] = [];
+  for (let m = 0; m < MESH_ORDER.length; m++) {
+    if (own & (1 << m)) out.push(verdictOf(facts, ns, t, m));
+    else out.push((shared.shared[m] ??= verdictOf(facts, ns, t, m)));
+  }
+  if (own === 0) shared.all = out;
+  return out;
 }
 
 function computeDataPlane(graph: Graph, t: PodTemplate): DataPlane {
   const facts = clusterFacts(graph);
-  const verdicts = meshVerdicts(graph, t);
+  const own = ownMarkers(facts, t);
+  // Without markers, the data plane is the namespace's too, unless the pod picks native sidecars itself.
+  const sharable = own === 0 && t.annotations[ISTIO_NATIVE_SIDECAR] === undefined && t.annotations[LINKERD_NATIVE_SIDECAR] === undefined;
+  const shared = sharable ? namespaceVerdicts(graph, t.namespace) : undefined;
+  if (shared?.dataPlane) {
+    // the namespace's verdicts are this template's too (what meshVerdicts would compute): record them
+    tableOf<number, readonly MeshVerdict[]>(graph, 'mesh:verdicts').set(t.owner.id, shared.all!);
+    return shared.dataPlane;
+  }
+  let verdicts = tableOf<number, readonly MeshVerdict[]>(graph, 'mesh:verdicts').get(t.owner.id);
+  if (verdicts === undefined) {
+    verdicts = computeVerdicts(graph, t, own);
+    tableOf<number, readonly MeshVerdict[]>(graph, 'mesh:verdicts').set(t.owner.id, verdicts);
+  }
+  const dp = dataPlaneFrom(graph, facts, t, verdicts);
+  if (shared) shared.dataPlane = dp;
+  return dp;
+}
+
+function dataPlaneFrom(graph: Graph, facts: ClusterModel, t: PodTemplate, verdicts: readonly MeshVerdict[]): DataPlane {
   const injecting = verdicts.filter((v) => v.outcome !== 'none');
   const overridden: LostMarker[] = verdicts.flatMap((v) => v.overridden);
   const candidates = verdicts.filter((v) => v.wanted || v.outcome !== 'none').map((v) => v.mesh);

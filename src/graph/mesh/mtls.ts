@@ -19,7 +19,7 @@
  */
 import { getIn, isObject, str, type JsonObject, type Path, type Resource } from '../../load/types.js';
 import type { Graph, PodTemplate } from '../graph.js';
-import { labelSelector, selectorMatches } from '../labels.js';
+import { labelSelector, selectorMatches, type Selector } from '../labels.js';
 import { containerPorts } from '../services.js';
 import { atLeast, clusterFacts } from './facts.js';
 import { dataPlaneOf, meshTitle } from './injection.js';
@@ -32,7 +32,8 @@ import {
   LINKERD_SKIP_INBOUND,
   type LinkerdInboundPolicy,
 } from './markers.js';
-import type { Decision, InboundMtls, MtlsMode } from './model.js';
+import type { DataPlane, Decision, InboundMtls, MtlsMode } from './model.js';
+import { tableOf } from './tables.js';
 import { consulServices, TARGET_READS, workloadsSelectedBy } from './targets.js';
 
 /** Group-kind keys `inboundMtlsOf` (and the helpers below) may read; spread into a rule's `meta.reads`. */
@@ -51,25 +52,57 @@ export const MTLS_READS: readonly string[] = [
   'MeshIdentity.kuma.io',
 ];
 
-export function inboundMtlsOf(graph: Graph, t: PodTemplate, port?: number): InboundMtls {
-  return graph.memo(`mesh:mtls:${t.owner.id}:${port ?? '*'}`, () => computeInbound(graph, t, port));
+/** Memoised answers for one template: the workload as a whole, and per container port. */
+interface TemplateMtls {
+  whole: InboundMtls | undefined;
+  byPort: Map<number, InboundMtls> | undefined;
 }
 
-function computeInbound(graph: Graph, t: PodTemplate, port: number | undefined): InboundMtls {
+export function inboundMtlsOf(graph: Graph, t: PodTemplate, port?: number): InboundMtls {
+  const table = tableOf<number, TemplateMtls>(graph, 'mesh:mtls');
+  let e = table.get(t.owner.id);
+  if (e === undefined) table.set(t.owner.id, (e = { whole: undefined, byPort: undefined }));
+  if (port === undefined) return (e.whole ??= computeWhole(graph, t));
+  let v = e.byPort?.get(port);
+  if (v === undefined) {
+    v = portInbound(graph, t, port) ?? (e.whole ??= computeWhole(graph, t));
+    (e.byPort ??= new Map()).set(port, v);
+  }
+  return v;
+}
+
+/** The workload's inbound mTLS, whatever the port. */
+function computeWhole(graph: Graph, t: PodTemplate): InboundMtls {
   const dp = dataPlaneOf(graph, t);
   if (dp.mode === 'none' || !dp.mesh) {
-    return { mesh: undefined, mode: 'DISABLE', decidedBy: { ...dp.decidedBy, reason: `no proxy: ${dp.decidedBy.reason}` } };
+    // Templates of one namespace share their data plane object, and so this answer.
+    const table = tableOf<DataPlane, InboundMtls>(graph, 'mesh:mtls:noProxy');
+    let v = table.get(dp);
+    if (v === undefined) table.set(dp, (v = { mesh: undefined, mode: 'DISABLE', decidedBy: { ...dp.decidedBy, reason: `no proxy: ${dp.decidedBy.reason}` } }));
+    return v;
   }
   switch (dp.mesh) {
     case 'istio':
-      return istioInbound(graph, t, port, dp.mode === 'ambient');
+      return istioWhole(graph, t, dp.mode === 'ambient');
     case 'linkerd':
-      return linkerdInbound(graph, t, port);
+      return linkerdWhole(graph, t);
     case 'consul':
       return consulInbound(graph, t);
     case 'kuma':
       return kumaInbound(graph, t);
   }
+}
+
+/**
+ * What decides one port when it is not the workload's own verdict: a capture exclusion or `portLevelMtls` (Istio),
+ * a skip port or a Server (Linkerd). Consul and Kuma decide per workload. Undefined: the workload's answer holds.
+ */
+function portInbound(graph: Graph, t: PodTemplate, port: number): InboundMtls | undefined {
+  const dp = dataPlaneOf(graph, t);
+  if (dp.mode === 'none' || !dp.mesh) return undefined;
+  if (dp.mesh === 'istio') return istioPort(graph, t, port, dp.mode === 'ambient');
+  if (dp.mesh === 'linkerd') return linkerdPort(graph, t, port);
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -91,23 +124,76 @@ function hasWorkloadSelector(pa: Resource): boolean {
   return isObject(ml) && Object.keys(ml).length > 0;
 }
 
-function paMatches(pa: Resource, t: PodTemplate): boolean {
-  return selectorMatches(labelSelector({ matchLabels: getIn(pa.obj, ['spec', 'selector', 'matchLabels']) ?? {} }, 'nothing'), t.labels);
+interface SelectingPeerAuthentication {
+  readonly pa: Resource;
+  readonly selector: Selector;
+}
+
+/** A namespace's PeerAuthentications, sorted by level once; only the selector matching is left per workload. */
+interface NamespacePeerAuthentications {
+  readonly mesh: readonly Resource[];
+  readonly namespace: readonly Resource[];
+  readonly selecting: readonly SelectingPeerAuthentication[];
+  readonly selectingRoot: readonly SelectingPeerAuthentication[];
+  /** The answer for workloads that no selector picks. */
+  readonly unselected: PeerAuthentications;
+}
+
+function namespacePeerAuthentications(graph: Graph, namespace: string): NamespacePeerAuthentications {
+  return graph.memo('mesh:pa:ns', namespace, () => {
+    const root = clusterFacts(graph).istio.rootNamespace;
+    const inRoot = rootPeerAuthentications(graph, root);
+    const own = namespace === root ? [] : graph.inNamespace(namespace, 'security.istio.io', 'PeerAuthentication');
+    const ownWide: Resource[] = [];
+    const selecting: SelectingPeerAuthentication[] = [];
+    for (const p of own) {
+      if (hasWorkloadSelector(p)) selecting.push({ pa: p, selector: paSelector(p) });
+      else ownWide.push(p);
+    }
+    return {
+      mesh: inRoot.mesh,
+      namespace: ownWide,
+      selecting,
+      selectingRoot: inRoot.selecting,
+      unselected: { mesh: inRoot.mesh, namespace: ownWide, workload: [], ignoredRoot: [] },
+    };
+  });
+}
+
+function rootPeerAuthentications(graph: Graph, root: string): { mesh: readonly Resource[]; selecting: readonly SelectingPeerAuthentication[] } {
+  return graph.memo('mesh:pa:root', () => {
+    const mesh: Resource[] = [];
+    const selecting: SelectingPeerAuthentication[] = [];
+    for (const p of graph.inNamespace(root, 'security.istio.io', 'PeerAuthentication')) {
+      if (hasWorkloadSelector(p)) selecting.push({ pa: p, selector: paSelector(p) });
+      else mesh.push(p);
+    }
+    return { mesh, selecting };
+  });
+}
+
+function paSelector(pa: Resource): Selector {
+  return labelSelector({ matchLabels: getIn(pa.obj, ['spec', 'selector', 'matchLabels']) ?? {} }, 'nothing');
 }
 
 /** Which PeerAuthentications apply to the workload at each level (input order). */
 export function peerAuthenticationsFor(graph: Graph, t: PodTemplate): PeerAuthentications {
-  return graph.memo('mesh:pa', t.owner.id, () => {
-    const root = clusterFacts(graph).istio.rootNamespace;
-    const inRoot = graph.inNamespace(root, 'security.istio.io', 'PeerAuthentication');
-    const own = t.namespace === root ? [] : graph.inNamespace(t.namespace, 'security.istio.io', 'PeerAuthentication');
-    return {
-      mesh: inRoot.filter((p) => !hasWorkloadSelector(p)),
-      namespace: own.filter((p) => !hasWorkloadSelector(p)),
-      workload: own.filter((p) => hasWorkloadSelector(p) && paMatches(p, t)),
-      ignoredRoot: inRoot.filter((p) => hasWorkloadSelector(p) && paMatches(p, t)),
-    };
-  });
+  const table = tableOf<number, PeerAuthentications>(graph, 'mesh:pa');
+  let v = table.get(t.owner.id);
+  if (v === undefined) {
+    const n = namespacePeerAuthentications(graph, t.namespace);
+    const workload = matching(n.selecting, t);
+    const ignoredRoot = matching(n.selectingRoot, t);
+    v = !workload.length && !ignoredRoot.length ? n.unselected : { mesh: n.mesh, namespace: n.namespace, workload, ignoredRoot };
+    table.set(t.owner.id, v);
+  }
+  return v;
+}
+
+function matching(list: readonly SelectingPeerAuthentication[], t: PodTemplate): Resource[] {
+  const out: Resource[] = [];
+  for (const e of list) if (selectorMatches(e.selector, t.labels)) out.push(e.pa);
+  return out;
 }
 
 /** A PeerAuthentication's `mtls.mode` (UNSET when absent). */
@@ -142,49 +228,77 @@ export function istioInboundExcluded(t: PodTemplate, port: number): Decision | u
   return undefined;
 }
 
-function istioInbound(graph: Graph, t: PodTemplate, port: number | undefined, ambient: boolean): InboundMtls {
-  if (port !== undefined && !ambient) {
+/** A port of an Istio workload: excluded from capture, or given its own mode by the workload policy's portLevelMtls. */
+function istioPort(graph: Graph, t: PodTemplate, port: number, ambient: boolean): InboundMtls | undefined {
+  if (!ambient) {
     const bypass = istioInboundExcluded(t, port);
     if (bypass) return { mesh: 'istio', mode: 'DISABLE', decidedBy: bypass };
   }
-  const facts = clusterFacts(graph);
   const pas = peerAuthenticationsFor(graph, t);
-  const usable = (m: MtlsMode) => m !== 'UNSET' && !(ambient && m === 'DISABLE');
-  let mode: MtlsMode = 'PERMISSIVE';
-  let decidedBy: Decision = {
-    path: [],
-    reason: `no PeerAuthentication in the input sets a mode for it and cluster.istio.meshMtls is not declared, so Istio's default PERMISSIVE applies (a mesh-wide policy in ${facts.istio.rootNamespace} outside the input would change that)`,
-    assumed: true,
-  };
-  const level = (list: readonly Resource[], what: string) => {
-    const first = list[0];
-    if (!first) return;
-    const { mode: m, path } = peerAuthenticationMode(first);
-    const several = list.length > 1 ? `; ${list.length} ${what} PeerAuthentications compete and Istio keeps the oldest, which the input cannot show, so the first in the input was taken` : '';
-    if (ambient && m === 'DISABLE') {
-      decidedBy = { ...decidedBy, reason: `${decidedBy.reason}; ${what} PeerAuthentication ${first.namespace}/${first.name} sets DISABLE, which ambient ignores` };
-      return;
-    }
-    if (!usable(m)) return;
-    mode = m;
-    decidedBy = { resource: first, path, reason: `${what} PeerAuthentication ${first.namespace}/${first.name} sets ${m}${several}`, assumed: several !== '' };
-  };
-  if (pas.mesh.length) level(pas.mesh, 'mesh-wide');
-  else if (facts.istio.meshMtls && usable(facts.istio.meshMtls)) {
-    mode = facts.istio.meshMtls;
-    decidedBy = { path: [], reason: `the mesh-wide PeerAuthentication declared in cluster.istio.meshMtls sets ${mode}`, assumed: false };
-  }
-  level(pas.namespace, 'namespace-wide');
-  level(pas.workload, 'workload');
   const wl = pas.workload[0];
-  if (port !== undefined && wl) {
-    const pm = peerAuthenticationPortMode(wl, port);
-    if (pm && usable(pm.mode)) {
-      mode = pm.mode;
-      decidedBy = { resource: wl, path: pm.path, reason: `portLevelMtls for port ${port} in PeerAuthentication ${wl.namespace}/${wl.name} sets ${pm.mode}`, assumed: pas.workload.length > 1 };
-    }
+  if (!wl) return undefined;
+  const pm = peerAuthenticationPortMode(wl, port);
+  if (!pm || !usableMode(pm.mode, ambient)) return undefined;
+  return {
+    mesh: 'istio',
+    mode: pm.mode,
+    decidedBy: { resource: wl, path: pm.path, reason: `portLevelMtls for port ${port} in PeerAuthentication ${wl.namespace}/${wl.name} sets ${pm.mode}`, assumed: pas.workload.length > 1 },
+  };
+}
+
+function usableMode(m: MtlsMode, ambient: boolean): boolean {
+  return m !== 'UNSET' && !(ambient && m === 'DISABLE');
+}
+
+/** The workload's mode from the mesh-wide, namespace-wide and workload PeerAuthentications. */
+function istioWhole(graph: Graph, t: PodTemplate, ambient: boolean): InboundMtls {
+  const pas = peerAuthenticationsFor(graph, t);
+  if (pas.workload.length) return istioLevels(graph, pas, ambient);
+  // No workload policy: every such workload of the namespace (sidecar or ambient) gets the same answer.
+  const table = tableOf<string, { sidecar?: InboundMtls; ambient?: InboundMtls }>(graph, 'mesh:mtls:istioNs');
+  let e = table.get(t.namespace);
+  if (e === undefined) table.set(t.namespace, (e = {}));
+  return ambient ? (e.ambient ??= istioLevels(graph, pas, true)) : (e.sidecar ??= istioLevels(graph, pas, false));
+}
+
+interface LevelState {
+  mode: MtlsMode;
+  decidedBy: Decision;
+}
+
+function istioLevels(graph: Graph, pas: PeerAuthentications, ambient: boolean): InboundMtls {
+  const facts = clusterFacts(graph);
+  const state: LevelState = {
+    mode: 'PERMISSIVE',
+    decidedBy: {
+      path: [],
+      reason: `no PeerAuthentication in the input sets a mode for it and cluster.istio.meshMtls is not declared, so Istio's default PERMISSIVE applies (a mesh-wide policy in ${facts.istio.rootNamespace} outside the input would change that)`,
+      assumed: true,
+    },
+  };
+  if (pas.mesh.length) istioLevel(state, pas.mesh, 'mesh-wide', ambient);
+  else if (facts.istio.meshMtls && usableMode(facts.istio.meshMtls, ambient)) {
+    state.mode = facts.istio.meshMtls;
+    state.decidedBy = { path: [], reason: `the mesh-wide PeerAuthentication declared in cluster.istio.meshMtls sets ${state.mode}`, assumed: false };
   }
-  return { mesh: 'istio', mode, decidedBy };
+  istioLevel(state, pas.namespace, 'namespace-wide', ambient);
+  istioLevel(state, pas.workload, 'workload', ambient);
+  return { mesh: 'istio', mode: state.mode, decidedBy: state.decidedBy };
+}
+
+/** One level overrides its parent when it sets a usable mode; several at one level: the first in the input. */
+function istioLevel(state: LevelState, list: readonly Resource[], what: string, ambient: boolean): void {
+  const first = list[0];
+  if (!first) return;
+  const { mode: m, path } = peerAuthenticationMode(first);
+  const several = list.length > 1 ? `; ${list.length} ${what} PeerAuthentications compete and Istio keeps the oldest, which the input cannot show, so the first in the input was taken` : '';
+  if (ambient && m === 'DISABLE') {
+    state.decidedBy = { ...state.decidedBy, reason: `${state.decidedBy.reason}; ${what} PeerAuthentication ${first.namespace}/${first.name} sets DISABLE, which ambient ignores` };
+    return;
+  }
+  if (!usableMode(m, ambient)) return;
+  state.mode = m;
+  state.decidedBy = { resource: first, path, reason: `${what} PeerAuthentication ${first.namespace}/${first.name} sets ${m}${several}`, assumed: several !== '' };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -223,15 +337,43 @@ export function linkerdDefaultPolicyOf(graph: Graph, t: PodTemplate): LinkerdDef
 }
 
 /** Linkerd Servers that select the workload (optionally on one container port), in input order. */
-export function linkerdServersFor(graph: Graph, t: PodTemplate, port?: number): Resource[] {
-  const servers = graph.inNamespace(t.namespace, 'policy.linkerd.io', 'Server');
-  return servers.filter((s) => {
-    const sel = workloadsSelectedBy(graph, s);
-    if (!sel || !sel.templates.includes(t)) return false;
-    if (port === undefined) return true;
-    return serverPortMatches(t, getIn(s.obj, ['spec', 'port']), port);
-  });
+export function linkerdServersFor(graph: Graph, t: PodTemplate, port?: number): readonly Resource[] {
+  const servers = serversSelecting(graph, t);
+  if (port === undefined || servers.length === 0) return servers;
+  return servers.filter((s) => serverPortMatches(t, getIn(s.obj, ['spec', 'port']), port));
 }
+
+function firstLinkerdServer(graph: Graph, t: PodTemplate, port: number): Resource | undefined {
+  for (const s of serversSelecting(graph, t)) if (serverPortMatches(t, getIn(s.obj, ['spec', 'port']), port)) return s;
+  return undefined;
+}
+
+const NO_SERVERS: readonly Resource[] = Object.freeze([]);
+
+/**
+ * Servers of the template's namespace whose selection includes it, through an index built once: every Server
+ * resolved once with `workloadsSelectedBy` (which selects in the Server's own namespace), in input order.
+ */
+function serversSelecting(graph: Graph, t: PodTemplate): readonly Resource[] {
+  const byTemplate = graph.memo('mesh:l5dServersByTemplate', () => {
+    const m = new Map<number, Resource[]>();
+    for (const s of graph.ofKind('policy.linkerd.io', 'Server')) {
+      // `linkerdServersFor` looks among the Servers listed in a namespace, which those without one are not.
+      if (s.namespace === undefined) continue;
+      for (const tt of workloadsSelectedBy(graph, s)?.templates ?? NO_TEMPLATES) {
+        if (tt.namespace !== s.namespace) continue;
+        const l = m.get(tt.owner.id);
+        if (l) {
+          if (!l.includes(s)) l.push(s);
+        } else m.set(tt.owner.id, [s]);
+      }
+    }
+    return m;
+  });
+  return byTemplate.get(t.owner.id) ?? NO_SERVERS;
+}
+
+const NO_TEMPLATES: readonly PodTemplate[] = Object.freeze([]);
 
 function serverPortMatches(t: PodTemplate, ref: unknown, port: number): boolean {
   if (typeof ref === 'number') return ref === port;
@@ -280,32 +422,34 @@ function policyMode(p: LinkerdInboundPolicy): MtlsMode {
   return p === 'all-authenticated' || p === 'cluster-authenticated' || p === 'deny' ? 'STRICT' : 'PERMISSIVE';
 }
 
-function linkerdInbound(graph: Graph, t: PodTemplate, port: number | undefined): InboundMtls {
-  if (port !== undefined) {
-    const skip = t.annotations[LINKERD_SKIP_INBOUND] ?? clusterFacts(graph).namespace(t.namespace).annotations[LINKERD_SKIP_INBOUND];
-    if (skip !== undefined && portList(skip).includes(port)) {
-      return { mesh: 'linkerd', mode: 'DISABLE', decidedBy: { resource: t.owner, path: [...t.path, 'metadata', 'annotations', LINKERD_SKIP_INBOUND], reason: `port ${port} is a skip port (${LINKERD_SKIP_INBOUND}), so it bypasses the proxy`, assumed: !(LINKERD_SKIP_INBOUND in t.annotations) } };
-    }
-    const server = linkerdServersFor(graph, t, port)[0];
-    if (server) {
-      const authz = linkerdAuthorizationsFor(graph, server);
-      if (authz.length === 0) {
-        const ap = str(getIn(server.obj, ['spec', 'accessPolicy']));
-        const p = ap && (LINKERD_INBOUND_POLICIES as readonly string[]).includes(ap) ? (ap as LinkerdInboundPolicy) : 'deny';
-        return {
-          mesh: 'linkerd',
-          mode: policyMode(p),
-          decidedBy: { resource: server, path: ['spec', ap ? 'accessPolicy' : 'port'], reason: `Server ${server.namespace}/${server.name} covers port ${port} and no authorization targets it, so its access policy ${p} applies${p === 'deny' ? ' (all traffic is refused)' : ''}`, assumed: false },
-        };
-      }
-      const open = authz.find((a) => !a.requiresIdentity);
-      if (open) {
-        return { mesh: 'linkerd', mode: 'PERMISSIVE', decidedBy: { resource: open.resource, path: ['spec'], reason: `${open.resource.kind} ${open.resource.namespace}/${open.resource.name} lets unauthenticated clients reach Server ${server.name} on port ${port}`, assumed: false } };
-      }
-      const first = authz[0]!;
-      return { mesh: 'linkerd', mode: 'STRICT', decidedBy: { resource: first.resource, path: ['spec'], reason: `every authorization of Server ${server.namespace}/${server.name} (port ${port}) requires a mesh identity`, assumed: false } };
-    }
+/** A port of a Linkerd workload: a skip port bypasses the proxy; a Server on it decides by its authorizations. */
+function linkerdPort(graph: Graph, t: PodTemplate, port: number): InboundMtls | undefined {
+  const skip = t.annotations[LINKERD_SKIP_INBOUND] ?? clusterFacts(graph).namespace(t.namespace).annotations[LINKERD_SKIP_INBOUND];
+  if (skip !== undefined && portList(skip).includes(port)) {
+    return { mesh: 'linkerd', mode: 'DISABLE', decidedBy: { resource: t.owner, path: [...t.path, 'metadata', 'annotations', LINKERD_SKIP_INBOUND], reason: `port ${port} is a skip port (${LINKERD_SKIP_INBOUND}), so it bypasses the proxy`, assumed: !(LINKERD_SKIP_INBOUND in t.annotations) } };
   }
+  const server = firstLinkerdServer(graph, t, port);
+  if (!server) return undefined;
+  const authz = linkerdAuthorizationsFor(graph, server);
+  if (authz.length === 0) {
+    const ap = str(getIn(server.obj, ['spec', 'accessPolicy']));
+    const p = ap && (LINKERD_INBOUND_POLICIES as readonly string[]).includes(ap) ? (ap as LinkerdInboundPolicy) : 'deny';
+    return {
+      mesh: 'linkerd',
+      mode: policyMode(p),
+      decidedBy: { resource: server, path: ['spec', ap ? 'accessPolicy' : 'port'], reason: `Server ${server.namespace}/${server.name} covers port ${port} and no authorization targets it, so its access policy ${p} applies${p === 'deny' ? ' (all traffic is refused)' : ''}`, assumed: false },
+    };
+  }
+  const open = authz.find((a) => !a.requiresIdentity);
+  if (open) {
+    return { mesh: 'linkerd', mode: 'PERMISSIVE', decidedBy: { resource: open.resource, path: ['spec'], reason: `${open.resource.kind} ${open.resource.namespace}/${open.resource.name} lets unauthenticated clients reach Server ${server.name} on port ${port}`, assumed: false } };
+  }
+  const first = authz[0]!;
+  return { mesh: 'linkerd', mode: 'STRICT', decidedBy: { resource: first.resource, path: ['spec'], reason: `every authorization of Server ${server.namespace}/${server.name} (port ${port}) requires a mesh identity`, assumed: false } };
+}
+
+/** The default inbound policy decides the workload as a whole (and every port no Server covers). */
+function linkerdWhole(graph: Graph, t: PodTemplate): InboundMtls {
   const def = linkerdDefaultPolicyOf(graph, t);
   return { mesh: 'linkerd', mode: policyMode(def.policy), decidedBy: { ...def.decidedBy, reason: `default inbound policy ${def.policy}: ${def.decidedBy.reason}` } };
 }
@@ -389,6 +533,16 @@ function consulInbound(graph: Graph, t: PodTemplate): InboundMtls {
 export interface KumaMeshOf {
   readonly name: string;
   readonly decidedBy: Decision;
+}
+
+/** The name `kumaMeshOf` gives, without building the Decision (for lookups repeated per policy or per pod). */
+export function kumaMeshNameOf(graph: Graph, t: PodTemplate): string {
+  const pl = t.labels[KUMA_MESH] ?? t.annotations[KUMA_MESH];
+  if (pl) return pl;
+  const facts = clusterFacts(graph);
+  const ns = facts.namespace(t.namespace);
+  const nl = ns.labels[KUMA_MESH] ?? ns.annotations[KUMA_MESH];
+  return nl ? nl : facts.kuma.defaultMesh;
 }
 
 /** The Kuma mesh a pod joins: `kuma.io/mesh` on the pod, else on the namespace, else the default mesh. */

@@ -258,24 +258,27 @@ function istioTarget(graph: Graph, dest: JsonObject, path: Path, ns: string): Ro
   const subset = str(dest.subset);
   const portNumber = isObject(dest.port) ? num(dest.port.number) : undefined;
   const paths = { ref: path, name: [...path, 'host'], port: portNumber !== undefined ? [...path, 'port', 'number'] : undefined, subset: subset !== undefined ? [...path, 'subset'] : undefined };
-  const base = { group: '', kind: 'Service', name: res.designates?.name ?? host, namespace: res.designates?.namespace ?? ns, port: portNumber, subset, paths, host: res };
+  const name = res.designates?.name ?? host;
+  const namespace = res.designates?.namespace ?? ns;
+  // Written out rather than spread from a shared base: one object per edge, with the keys in the same order.
   if (res.found) {
     const service = res.services[0];
     const object = service ? undefined : res.serviceEntries[0];
     if (portNumber !== undefined) {
       const ports = service ? serviceView(graph, service).ports.map((p) => p.port) : entryPorts(object);
       if (ports.length && !ports.includes(portNumber)) {
-        return { ...base, service, object, status: 'port-missing', partial: false, reason: `${service ? `Service ${nsOf(graph, service)}/${service.name}` : `ServiceEntry ${object!.name}`} has no port ${portNumber} (it has ${ports.join(', ')})` };
+        const reason = `${service ? `Service ${nsOf(graph, service)}/${service.name}` : `ServiceEntry ${object!.name}`} has no port ${portNumber} (it has ${ports.join(', ')})`;
+        return { group: '', kind: 'Service', name, namespace, port: portNumber, subset, paths, host: res, service, object, status: 'port-missing', partial: false, reason };
       }
     }
-    return { ...base, service, object, status: 'ok', partial: false };
+    return { group: '', kind: 'Service', name, namespace, port: portNumber, subset, paths, host: res, service, object, status: 'ok', partial: false };
   }
-  if (res.form === 'external' || res.form === 'ip') return { ...base, status: 'external', reason: res.reason, partial: true };
-  if (res.form === 'wildcard') return { ...base, status: 'missing', reason: res.reason, partial: false };
+  if (res.form === 'external' || res.form === 'ip') return { group: '', kind: 'Service', name, namespace, port: portNumber, subset, paths, host: res, status: 'external', reason: res.reason, partial: true };
+  if (res.form === 'wildcard') return { group: '', kind: 'Service', name, namespace, port: portNumber, subset, paths, host: res, status: 'missing', reason: res.reason, partial: false };
   const d = res.designates!;
   const elsewhere = res.form === 'short' ? servicesNamed(graph, d.name).filter((s) => nsOf(graph, s) !== d.namespace) : [];
   const partial = graph.inNamespace(d.namespace, '', 'Service').length === 0 && graph.inNamespace(d.namespace, 'networking.istio.io', 'ServiceEntry').length === 0;
-  return { ...base, status: 'missing', reason: res.reason, partial, elsewhere };
+  return { group: '', kind: 'Service', name, namespace, port: portNumber, subset, paths, host: res, status: 'missing', reason: res.reason, partial, elsewhere };
 }
 
 function entryPorts(se: Resource | undefined): number[] {

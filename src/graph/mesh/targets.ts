@@ -16,10 +16,12 @@
  *   `consul.hashicorp.com/connect-service` renames it) [C-CONST].
  */
 import { getIn, isObject, str, type JsonObject, type JsonValue, type Path, type Resource } from '../../load/types.js';
+import { groupKindKey } from '../../load/kinds.js';
 import type { Graph, PodTemplate } from '../graph.js';
 import { labelSelector, labelsOf, selectorMatches, type Selector } from '../labels.js';
 import { containerPorts, serviceView } from '../services.js';
 import { clusterFacts } from './facts.js';
+import { tableOf } from './tables.js';
 import { namespaceOf as nsOf } from '../graph.js';
 
 export interface WorkloadSelection {
@@ -80,6 +82,8 @@ const ISTIO_SELECTORS: Readonly<Record<string, IstioSelectorShape>> = {
   'Gateway.networking.istio.io': { path: ['spec', 'selector'], field: '', root: 'own', allNamespaces: true },
 };
 
+const ISTIO_SELECTOR_BY_KIND: ReadonlyMap<string, IstioSelectorShape> = new Map(Object.entries(ISTIO_SELECTORS));
+
 /** Policy kinds this module knows how to resolve, as group-kind keys. */
 export const SELECTING_POLICY_KINDS: readonly string[] = [
   ...Object.keys(ISTIO_SELECTORS),
@@ -93,12 +97,16 @@ export const SELECTING_POLICY_KINDS: readonly string[] = [
  * the graph does not model (a gateway made at run time, a route).
  */
 export function workloadsSelectedBy(graph: Graph, policy: Resource): WorkloadSelection | undefined {
-  return graph.memo('mesh/targets', policy.id, () => computeSelection(graph, policy));
+  // `null` marks "applies namespace- or mesh-wide", so that it is computed once too
+  const table = tableOf<number, WorkloadSelection | null>(graph, 'mesh/targets');
+  let v = table.get(policy.id);
+  if (v === undefined) table.set(policy.id, (v = computeSelection(graph, policy) ?? null));
+  return v ?? undefined;
 }
 
 function computeSelection(graph: Graph, policy: Resource): WorkloadSelection | undefined {
-  const key = policy.group ? `${policy.kind}.${policy.group}` : policy.kind;
-  const istio = ISTIO_SELECTORS[key];
+  // the interned group-kind key: no string is built per policy
+  const istio = ISTIO_SELECTOR_BY_KIND.get(groupKindKey(policy.group, policy.kind));
   if (istio) return istioSelection(graph, policy, istio);
   if (policy.group === 'policy.linkerd.io' && policy.kind === 'Server') return linkerdServerSelection(graph, policy);
   if (policy.group === 'policy.linkerd.io' && policy.kind === 'AuthorizationPolicy') {
@@ -233,10 +241,10 @@ export function consulServices(graph: Graph): ReadonlyMap<string, ConsulService>
     };
     for (const svc of graph.ofKind('', 'Service')) {
       const view = serviceView(graph, svc);
-      const renamed = view.pods.filter((t) => t.annotations[CONNECT_SERVICE]);
       const e = entry(svc.name);
       e.services.push(svc);
-      for (const t of view.pods) if (!renamed.includes(t)) e.templates.add(t);
+      // a pod renamed by the annotation registers under the annotation's names instead
+      for (const t of view.pods) if (!t.annotations[CONNECT_SERVICE]) e.templates.add(t);
     }
     for (const t of graph.templates()) {
       const names = t.annotations[CONNECT_SERVICE];
@@ -413,10 +421,44 @@ export function kumaTagSelection(graph: Graph, tags: JsonObject, path: Path, sco
   }
   const selector = labelSelector({ matchLabels: plain }, 'nothing');
   const nss = namespaces === 'all' ? [...graph.namespaces()] : namespaces;
-  let templates: PodTemplate[] = [];
-  for (const ns of nss) templates.push(...(selector.kind === 'everything' ? graph.templatesIn(ns) : graph.select(ns, selector)));
-  for (const f of serviceFilters) templates = templates.filter((t) => f.pods.has(t));
+  const templates = serviceFilters.length ? filteredByServices(graph, serviceFilters, selector, nss) : selectIn(graph, selector, nss);
   return { templates, path, selector: Object.keys(plain).length ? selector : undefined, namespaces };
+}
+
+function selectIn(graph: Graph, selector: Selector, nss: readonly string[]): PodTemplate[] {
+  const templates: PodTemplate[] = [];
+  for (const ns of nss) templates.push(...(selector.kind === 'everything' ? graph.templatesIn(ns) : graph.select(ns, selector)));
+  return templates;
+}
+
+/**
+ * `selectIn` narrowed to the pods of every service filter, computed from the smallest filter rather than from every
+ * template in scope (a `kuma.io/service` tag with mesh-wide scope would otherwise list the whole input per tag). The
+ * order is `selectIn`'s: by namespace as listed, then input order within a namespace.
+ */
+function filteredByServices(graph: Graph, filters: readonly { pods: ReadonlySet<PodTemplate> }[], selector: Selector, nss: readonly string[]): PodTemplate[] {
+  graph.templates(); // the same kinds are read as by selectIn
+  let smallest = filters[0]!.pods;
+  for (const f of filters) if (f.pods.size < smallest.size) smallest = f.pods;
+  const nsOrder = new Map<string, number>();
+  nss.forEach((ns, i) => nsOrder.set(ns, i));
+  const out: PodTemplate[] = [];
+  for (const t of smallest) {
+    if (!nsOrder.has(t.namespace) || !selectorMatches(selector, t.labels)) continue;
+    if (filters.every((f) => f.pods.has(t))) out.push(t);
+  }
+  if (out.length < 2) return out;
+  const position = templatePositions(graph);
+  return out.sort((a, b) => nsOrder.get(a.namespace)! - nsOrder.get(b.namespace)! || position.get(a)! - position.get(b)!);
+}
+
+/** Each template's position in input order. */
+function templatePositions(graph: Graph): ReadonlyMap<PodTemplate, number> {
+  return graph.memo('mesh/targets:positions', () => {
+    const m = new Map<PodTemplate, number>();
+    graph.templates().forEach((t, i) => m.set(t, i));
+    return m;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -448,10 +490,14 @@ export function policyTargetRefs(graph: Graph, policy: Resource): readonly Targe
   return graph.memo('mesh/targets:refs', policy.id, () => computeTargetRefs(graph, policy));
 }
 
-function computeTargetRefs(graph: Graph, policy: Resource): TargetRefResolution[] {
+const NO_REFS: readonly TargetRefResolution[] = Object.freeze([]);
+
+function computeTargetRefs(graph: Graph, policy: Resource): readonly TargetRefResolution[] {
+  const spec = isObject(policy.obj.spec) ? policy.obj.spec : {};
+  // Most policies name no object: answer without building anything.
+  if (spec.targetRef === undefined && spec.targetRefs === undefined && spec.server === undefined) return NO_REFS;
   const ns = nsOf(graph, policy);
   const out: TargetRefResolution[] = [];
-  const spec = isObject(policy.obj.spec) ? policy.obj.spec : {};
   if (policy.group.endsWith('istio.io')) {
     const refs: { ref: JsonValue; path: Path }[] = [];
     if (isObject(spec.targetRef)) refs.push({ ref: spec.targetRef, path: ['spec', 'targetRef'] });
