@@ -40,6 +40,8 @@ export class Graph {
   private readonly byKind = new Map<string, Resource[]>();
   /** group-kind key → namespace ('' when cluster-scoped) → name → objects; nested so lookups build no key strings */
   private readonly byIdentity = new Map<string, Map<string, Map<string, Resource[]>>>();
+  /** Identities declared more than once, in order of their second declaration; each list in input order. */
+  private readonly sharedIdentities: Resource[][] = [];
   /** namespace → group-kind key → objects */
   private readonly byNsKind = new Map<string, Map<string, Resource[]>>();
   private readonly templatesByNs = new Map<string, PodTemplate[]>();
@@ -63,7 +65,12 @@ export class Graph {
       const ns = r.namespace ?? '';
       let byName = byNs.get(ns);
       if (!byName) byNs.set(ns, (byName = new Map()));
-      push(byName, r.name, r);
+      const same = byName.get(r.name);
+      if (same === undefined) byName.set(r.name, [r]);
+      else {
+        if (same.length === 1) this.sharedIdentities.push(same);
+        same.push(r);
+      }
       if (r.namespace !== undefined) {
         let kinds = this.byNsKind.get(r.namespace);
         if (!kinds) {
@@ -120,6 +127,11 @@ export class Graph {
     return this.byIdentity.get(groupKindKey(r.group, r.kind))?.get(r.namespace ?? '')?.get(r.name) ?? EMPTY;
   }
 
+  /** Every identity declared more than once (each list in input order): duplicates without a scan. */
+  duplicateIdentities(): readonly (readonly Resource[])[] {
+    return this.sharedIdentities;
+  }
+
   /** Groups and kinds present in the input. */
   kinds(): IterableIterator<string> {
     return this.byKind.keys();
@@ -150,25 +162,30 @@ export class Graph {
     this.note(WORKLOADS);
     if (sel.kind === 'nothing') return [];
     const all = this.templatesByNs.get(namespace) ?? EMPTY;
-    if (sel.kind === 'everything') return [...all];
+    if (sel.kind === 'everything') return all.slice();
+    // the smallest candidate list any `In` requirement allows; most selectors have a single-value one
     let candidates: readonly PodTemplate[] | undefined;
     const byKey = this.labelIndex.get(namespace);
     for (const r of sel.requirements) {
       if (r.op !== 'In' || RUNTIME_LABEL_KEYS.has(r.key)) continue;
       const byValue = byKey?.get(r.key);
-      let n = 0;
-      const lists: PodTemplate[][] = [];
-      for (const v of r.values) {
-        const l = byValue?.get(v);
-        if (l) {
-          lists.push(l);
-          n += l.length;
+      if (byValue === undefined) return [];
+      let list: readonly PodTemplate[] | undefined;
+      if (r.values.length === 1) list = byValue.get(r.values[0]!);
+      else {
+        const merged: PodTemplate[] = [];
+        for (const v of r.values) {
+          const l = byValue.get(v);
+          if (l) for (const t of l) merged.push(t);
         }
+        list = merged;
       }
-      if (n === 0) return [];
-      if (!candidates || n < candidates.length) candidates = lists.length === 1 ? lists[0]! : lists.flat();
+      if (list === undefined || list.length === 0) return [];
+      if (candidates === undefined || list.length < candidates.length) candidates = list;
     }
-    return (candidates ?? all).filter((t) => selectorMatches(sel, t.labels));
+    const out: PodTemplate[] = [];
+    for (const t of candidates ?? all) if (selectorMatches(sel, t.labels)) out.push(t);
+    return out;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describeObject } from '../graph/graph.js';
-import { getIn, str } from '../load/types.js';
+import { getIn, str, type Resource } from '../load/types.js';
 import { defineRule } from './types.js';
 
 export default defineRule({
@@ -15,13 +15,16 @@ export default defineRule({
     precision: 'very-high',
   },
   check({ graph, report }) {
-    for (const r of graph.resources) {
-      const same = graph.sameIdentity(r);
+    // duplicates come from the graph's identity index, then in input order like every other rule's findings
+    const again: Resource[] = [];
+    for (const same of graph.duplicateIdentities()) for (let i = 1; i < same.length; i++) again.push(same[i]!);
+    again.sort((a, b) => a.id - b.id);
+    for (const r of again) {
       // nameless objects are reported by manifest-invalid; they do not share an identity
-      if (same.length < 2 || same[0] === r || r.name === '') continue;
+      if (r.name === '') continue;
       // metadata.generateName gives every created object a fresh name
       if (!str(getIn(r.obj, ['metadata', 'name']))) continue;
-      const first = same[0]!;
+      const first = graph.sameIdentity(r)[0]!;
       report({
         messageId: 'duplicate',
         data: { object: describeObject(r), first: first.source.origin ?? first.source.file.path },
