@@ -132,34 +132,46 @@ const NO_PORTS: readonly ContainerPort[] = Object.freeze([]);
 
 function collectContainerPorts(t: PodTemplate): readonly ContainerPort[] {
   let out: ContainerPort[] | undefined;
+  eachContainerPort(t, (c, field, ci, cp, pi, sidecar) => {
+    (out ??= []).push({
+      container: str(c.name) ?? `#${ci}`,
+      name: str(cp.name),
+      port: cp.containerPort as number,
+      protocol: str(cp.protocol) ?? 'TCP',
+      hostPort: typeof cp.hostPort === 'number' ? cp.hostPort : undefined,
+      path: [...t.path, 'spec', field, ci, 'ports', pi],
+      sidecar,
+    });
+    return false;
+  });
+  return out ?? NO_PORTS;
+}
+
+const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
+
+/**
+ * Calls `visit` for each numbered port of the pod's containers and native sidecars (init containers with
+ * `restartPolicy: Always`), in spec order, until it returns true.
+ */
+function eachContainerPort(
+  t: PodTemplate,
+  visit: (c: JsonObject, field: (typeof CONTAINER_FIELDS)[number], ci: number, cp: JsonObject, pi: number, sidecar: boolean) => boolean,
+): void {
   for (const field of CONTAINER_FIELDS) {
     const list = t.spec[field];
     if (!Array.isArray(list)) continue;
     const sidecar = field === 'initContainers';
     for (let ci = 0; ci < list.length; ci++) {
       const c = list[ci];
-      if (!isObject(c)) continue;
-      if (sidecar && c.restartPolicy !== 'Always') continue;
-      if (!Array.isArray(c.ports)) continue;
+      if (!isObject(c) || (sidecar && c.restartPolicy !== 'Always') || !Array.isArray(c.ports)) continue;
       for (let pi = 0; pi < c.ports.length; pi++) {
         const cp = c.ports[pi];
         if (!isObject(cp) || typeof cp.containerPort !== 'number') continue;
-        (out ??= []).push({
-          container: str(c.name) ?? `#${ci}`,
-          name: str(cp.name),
-          port: cp.containerPort,
-          protocol: str(cp.protocol) ?? 'TCP',
-          hostPort: typeof cp.hostPort === 'number' ? cp.hostPort : undefined,
-          path: [...t.path, 'spec', field, ci, 'ports', pi],
-          sidecar,
-        });
+        if (visit(c, field, ci, cp, pi, sidecar)) return;
       }
     }
   }
-  return out ?? NO_PORTS;
 }
-
-const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
 
 /**
  * The first of `containerPorts(t)` with this name and protocol. Service views resolve named ports for every pod
@@ -172,21 +184,13 @@ function findNamedPort(t: PodTemplate, name: string, protocol: string): { port: 
     for (const cp of known) if (cp.name === name && cp.protocol === protocol) return { port: cp.port, path: cp.path };
     return undefined;
   }
-  for (const field of CONTAINER_FIELDS) {
-    const list = t.spec[field];
-    if (!Array.isArray(list)) continue;
-    const sidecar = field === 'initContainers';
-    for (let ci = 0; ci < list.length; ci++) {
-      const c = list[ci];
-      if (!isObject(c) || (sidecar && c.restartPolicy !== 'Always') || !Array.isArray(c.ports)) continue;
-      for (let pi = 0; pi < c.ports.length; pi++) {
-        const cp = c.ports[pi];
-        if (!isObject(cp) || typeof cp.containerPort !== 'number') continue;
-        if (cp.name === name && (str(cp.protocol) ?? 'TCP') === protocol) return { port: cp.containerPort, path: [...t.path, 'spec', field, ci, 'ports', pi] };
-      }
-    }
-  }
-  return undefined;
+  let found: { port: number; path: Path } | undefined;
+  eachContainerPort(t, (_c, field, ci, cp, pi) => {
+    if (cp.name !== name || (str(cp.protocol) ?? 'TCP') !== protocol) return false;
+    found = { port: cp.containerPort as number, path: [...t.path, 'spec', field, ci, 'ports', pi] };
+    return true;
+  });
+  return found;
 }
 
 /** Named container ports of a template that carry `name` under another protocol (for messages). */
