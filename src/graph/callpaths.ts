@@ -10,7 +10,7 @@
  */
 import { callGraph, type CallEdge } from './calls.js';
 import type { Graph, PodTemplate } from './graph.js';
-import { edgePolicy, hopFactor, type EdgePolicy, type HopFactor } from './mesh/retries.js';
+import { edgePolicies, hopFactor, hopFactorValue, type EdgePolicy, type HopFactor } from './mesh/retries.js';
 import { serviceView } from './services.js';
 
 export interface Hop {
@@ -36,20 +36,26 @@ export interface PathOptions {
 
 interface Arc {
   readonly edge: CallEdge;
+  readonly from: number;
   readonly to: number;
-  readonly f: HopFactor;
+  /** `hopFactor(...).factor` of the edge; the words are built only for the hops of a reported path. */
+  readonly factor: number;
+  /** `[this]`, made on first use: the hops of a choice that takes only this arc. */
+  alone: readonly Arc[] | undefined;
 }
 
 interface Choice {
   readonly product: number;
-  /** Hops taken from the start node before continuing at `next`. */
-  readonly hops: readonly { readonly arc: Arc; readonly from: number }[];
-  readonly next?: { readonly node: number; readonly depth: number };
+  /** Hops taken from the start node before continuing at `nextNode` (-1: the path ends here). */
+  readonly hops: readonly Arc[];
+  readonly nextNode: number;
+  readonly nextDepth: number;
   readonly approximate: boolean;
 }
 
 const SMALL_COMPONENT = 8;
 const STEP_CAP = 20_000;
+const STOP: Choice = { product: 1, hops: [], nextNode: -1, nextDepth: 0, approximate: false };
 
 /** The worst path from every entry point (memoised per options). */
 export function worstPaths(graph: Graph, opts: PathOptions): readonly WorstPath[] {
@@ -58,90 +64,121 @@ export function worstPaths(graph: Graph, opts: PathOptions): readonly WorstPath[
 
 function compute(graph: Graph, opts: PathOptions): WorstPath[] {
   const cg = callGraph(graph);
+  const policies = edgePolicies(graph);
   const templates = graph.templates();
   const index = new Map<number, number>();
-  templates.forEach((t, i) => index.set(t.owner.id, i));
+  for (let i = 0; i < templates.length; i++) index.set(templates[i]!.owner.id, i);
   const n = templates.length;
   const D = Math.max(1, opts.maxDepth);
+  const W = D + 1;
 
   // adjacency with hop factors; only callers with a proxy or edges with retries matter, but every edge keeps the path whole
-  const out: Arc[][] = Array.from({ length: n }, () => []);
+  const out: Arc[][] = [];
+  for (let i = 0; i < n; i++) out.push([]);
   const indeg = new Int32Array(n);
+  // Service id → node numbers of the workloads behind it (many edges share a destination)
+  const podsOf = new Map<number, number[]>();
   for (const e of cg.edges) {
     if (e.self) continue;
     const u = index.get(e.from.owner.id);
     if (u === undefined) continue;
-    const f = hopFactor(edgePolicy(graph, e), opts.maxConcurrentRetries);
-    for (const t of serviceView(graph, e.to).pods) {
-      const w = index.get(t.owner.id);
-      if (w === undefined || w === u) continue;
-      out[u]!.push({ edge: e, to: w, f });
+    const factor = hopFactorValue(policies[e.id]!, opts.maxConcurrentRetries);
+    let pods = podsOf.get(e.to.id);
+    if (pods === undefined) {
+      pods = [];
+      for (const t of serviceView(graph, e.to).pods) pods.push(index.get(t.owner.id) ?? -1);
+      podsOf.set(e.to.id, pods);
+    }
+    for (const w of pods) {
+      if (w < 0 || w === u) continue;
+      out[u]!.push({ edge: e, from: u, to: w, factor, alone: undefined });
       indeg[w]!++;
     }
   }
 
   const { comp, order } = tarjan(n, out);
-  // best[v * (D + 1) + d]: the worst path from v with at most d hops
-  const best: (Choice | undefined)[] = new Array(n * (D + 1));
-  const stop: Choice = { product: 1, hops: [], approximate: false };
-  const get = (v: number, d: number): Choice => best[v * (D + 1) + d] ?? stop;
+  // best[v * W + d]: the worst path from v with at most d hops (undefined: none worse than stopping)
+  const best: (Choice | undefined)[] = new Array(n * W);
+  const get = (v: number, d: number): Choice => best[v * W + d] ?? STOP;
+  const single = (a: Arc): readonly Arc[] => (a.alone ??= [a]);
 
-  const exitBest = (x: number, k: number, members: ReadonlySet<number> | undefined): Choice => {
-    // best continuation from x leaving its component, using at most k hops (k ≥ 1 to take an arc)
-    let c: Choice = stop;
-    if (k < 1) return c;
+  /** Best continuation from x leaving its component, using at most k hops (k ≥ 1 to take an arc). */
+  function exitBest(x: number, k: number): Choice {
+    if (k < 1) return STOP;
+    let arc: Arc | undefined;
+    let product = STOP.product;
+    let rest = STOP;
     for (const a of out[x]!) {
-      if (members?.has(a.to) || (!members && comp[a.to] === comp[x])) continue;
-      const rest = get(a.to, k - 1);
-      const p = a.f.factor * rest.product;
-      if (p > c.product) c = { product: p, hops: [{ arc: a, from: x }], next: { node: a.to, depth: k - 1 }, approximate: rest.approximate };
+      if (comp[a.to] === comp[x]) continue;
+      const r = get(a.to, k - 1);
+      const p = a.factor * r.product;
+      if (p > product) {
+        product = p;
+        arc = a;
+        rest = r;
+      }
     }
-    return c;
-  };
+    return arc ? { product, hops: single(arc), nextNode: arc.to, nextDepth: k - 1, approximate: rest.approximate } : STOP;
+  }
 
   for (const members of order) {
-    const set = new Set(members);
     if (members.length === 1) {
+      // most nodes: the best exit for each depth, built only when it beats the path one hop shorter
       const v = members[0]!;
+      const arcs = out[v]!;
+      if (!arcs.length) continue;
       for (let d = 1; d <= D; d++) {
-        const c = exitBest(v, d, set);
         const prev = get(v, d - 1);
-        best[v * (D + 1) + d] = c.product > prev.product ? c : prev;
+        let arc: Arc | undefined;
+        let product = STOP.product;
+        let rest = STOP;
+        for (const a of arcs) {
+          // no arc of a single-node component stays in it (self calls are not arcs)
+          const r = get(a.to, d - 1);
+          const p = a.factor * r.product;
+          if (p > product) {
+            product = p;
+            arc = a;
+            rest = r;
+          }
+        }
+        best[v * W + d] = arc && product > prev.product ? { product, hops: single(arc), nextNode: arc.to, nextDepth: d - 1, approximate: rest.approximate } : prev;
       }
       continue;
     }
-    const small = members.length <= SMALL_COMPONENT;
-    if (small) {
-      for (const u of members) exactInComponent(u, set);
+    if (members.length <= SMALL_COMPONENT) {
+      for (const u of members) exactInComponent(u);
     } else {
-      cutComponent(members, set);
+      cutComponent(members);
     }
   }
 
-  function exactInComponent(u: number, set: Set<number>): void {
-    const local: Choice[] = Array.from({ length: D + 1 }, () => stop);
+  function exactInComponent(u: number): void {
+    const c0 = comp[u];
+    const local: Choice[] = [];
+    for (let d = 0; d <= D; d++) local.push(STOP);
     let steps = 0;
     let capped = false;
     const visited = new Set<number>([u]);
-    const prefix: { arc: Arc; from: number }[] = [];
+    const prefix: Arc[] = [];
     const visit = (x: number, prod: number, used: number) => {
       if (++steps > STEP_CAP) {
         capped = true;
         return;
       }
       for (let k = 1; used + k <= D; k++) {
-        const ex = exitBest(x, k, set);
+        const ex = exitBest(x, k);
         const p = prod * ex.product;
         const t = used + k;
-        if (p > local[t]!.product) local[t] = { product: p, hops: [...prefix, ...ex.hops], next: ex.next, approximate: ex.approximate };
+        if (p > local[t]!.product) local[t] = { product: p, hops: [...prefix, ...ex.hops], nextNode: ex.nextNode, nextDepth: ex.nextDepth, approximate: ex.approximate };
       }
-      if (used > 0 && prod > local[used]!.product) local[used] = { product: prod, hops: [...prefix], approximate: false };
+      if (used > 0 && prod > local[used]!.product) local[used] = { product: prod, hops: [...prefix], nextNode: -1, nextDepth: 0, approximate: false };
       if (used >= D) return;
       for (const a of out[x]!) {
-        if (!set.has(a.to) || visited.has(a.to)) continue;
+        if (comp[a.to] !== c0 || visited.has(a.to)) continue;
         visited.add(a.to);
-        prefix.push({ arc: a, from: x });
-        visit(a.to, prod * a.f.factor, used + 1);
+        prefix.push(a);
+        visit(a.to, prod * a.factor, used + 1);
         prefix.pop();
         visited.delete(a.to);
         if (capped) return;
@@ -149,13 +186,14 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
     };
     visit(u, 1, 0);
     for (let d = 1; d <= D; d++) {
-      const prev = best[u * (D + 1) + d - 1] ?? stop;
+      const prev = get(u, d - 1);
       const c = local[d]!;
-      best[u * (D + 1) + d] = c.product > prev.product ? (capped ? { ...c, approximate: true } : c) : prev;
+      best[u * W + d] = c.product > prev.product ? (capped ? { ...c, approximate: true } : c) : prev;
     }
   }
 
-  function cutComponent(members: number[], set: Set<number>): void {
+  function cutComponent(members: number[]): void {
+    const c0 = comp[members[0]!];
     // DFS order inside the component; arcs to a node earlier in the order are dropped
     const pos = new Map<number, number>();
     const seen = new Set<number>();
@@ -170,7 +208,7 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
         let pushed = false;
         while (top[1] < arcs.length) {
           const a = arcs[top[1]++]!;
-          if (set.has(a.to) && !seen.has(a.to)) {
+          if (comp[a.to] === c0 && !seen.has(a.to)) {
             seen.add(a.to);
             stack.push([a.to, 0]);
             pushed = true;
@@ -187,15 +225,15 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
     // postorder: successors (in the kept DAG) come first
     for (const v of postorder) {
       for (let d = 1; d <= D; d++) {
-        let c = exitBest(v, d, set);
+        let c = exitBest(v, d);
         for (const a of out[v]!) {
-          if (!set.has(a.to) || pos.get(a.to)! >= pos.get(v)!) continue;
+          if (comp[a.to] !== c0 || pos.get(a.to)! >= pos.get(v)!) continue;
           const rest = get(a.to, d - 1);
-          const p = a.f.factor * rest.product;
-          if (p > c.product) c = { product: p, hops: [{ arc: a, from: v }], next: { node: a.to, depth: d - 1 }, approximate: true };
+          const p = a.factor * rest.product;
+          if (p > c.product) c = { product: p, hops: single(a), nextNode: a.to, nextDepth: d - 1, approximate: true };
         }
         const prev = get(v, d - 1);
-        best[v * (D + 1) + d] = c.product > prev.product ? c : prev;
+        best[v * W + d] = c.product > prev.product ? c : prev;
       }
     }
   }
@@ -226,12 +264,13 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
     const seen = new Set<number>([v]);
     while (cur) {
       approximate ||= cur.approximate;
-      for (const h of cur.hops) {
-        hops.push({ edge: h.arc.edge, policy: edgePolicy(graph, h.arc.edge), factor: h.arc.f, to: templates[h.arc.to]! });
-        seen.add(h.arc.to);
+      for (const a of cur.hops) {
+        const policy = policies[a.edge.id]!;
+        hops.push({ edge: a.edge, policy, factor: hopFactor(policy, opts.maxConcurrentRetries), to: templates[a.to]! });
+        seen.add(a.to);
       }
-      cur = cur.next ? best[cur.next.node * (D + 1) + cur.next.depth] : undefined;
-      if (cur && cur.hops.some((h) => seen.has(h.arc.to))) approximate = true;
+      cur = cur.nextNode >= 0 ? best[cur.nextNode * W + cur.nextDepth] : undefined;
+      if (cur && cur.hops.some((a) => seen.has(a.to))) approximate = true;
     }
     result.push({ entry: templates[v]!, hops, product: c.product, approximate });
   }
@@ -239,7 +278,7 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
 }
 
 /** Iterative Tarjan: component id per node, and components in reverse topological order (sinks first). */
-function tarjan(n: number, out: readonly (readonly Arc[])[]): { comp: Int32Array; order: number[][] } {
+function tarjan(n: number, out: readonly (readonly { readonly to: number }[])[]): { comp: Int32Array; order: number[][] } {
   const indexOf = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);

@@ -112,56 +112,60 @@ interface Found {
 }
 
 function buildCallGraph(graph: Graph): CallGraph {
-  const raw = new Map<string, { from: PodTemplate; found: Found[] }>();
+  const scan = scannerOf(graph);
   const unresolved: UnresolvedCall[] = [];
-  for (const t of graph.templates()) {
-    const found: Found[] = [];
-    collectTemplate(graph, t, found, unresolved);
-    for (const f of found) {
-      const key = `${t.owner.id}|${f.service.id}`;
-      const e = raw.get(key);
-      if (e) e.found.push(f);
-      else raw.set(key, { from: t, found: [f] });
-    }
-  }
   const edges: CallEdge[] = [];
   const byCaller = new Map<number, CallEdge[]>();
   const byService = new Map<number, CallEdge[]>();
-  for (const { from, found } of raw.values()) {
-    // One edge per (caller, Service, port); evidence that names no port joins the first edge with a port.
-    const byPort = new Map<string, Found[]>();
-    for (const f of found) {
-      const k = f.port ? `p${f.port.index}` : f.portWritten !== undefined ? `w${f.portWritten}` : '-';
-      const l = byPort.get(k);
-      if (l) l.push(f);
-      else byPort.set(k, [f]);
-    }
-    const portless = byPort.get('-');
-    if (portless && byPort.size > 1) {
-      byPort.delete('-');
-      byPort.values().next().value!.push(...portless);
-    }
-    for (const group of byPort.values()) {
-      const first = group.find((g) => g.port) ?? group[0]!;
-      const evidence = dedupeEvidence(group.map((g) => g.evidence));
-      const svc = first.service;
-      const edge: CallEdge = {
-        id: edges.length,
-        kind: 'call',
-        from,
-        to: svc,
-        port: first.port,
-        portWritten: first.port ? undefined : first.portWritten,
-        portAssumed: group.every((g) => g.portAssumed) ? first.portAssumed : undefined,
-        evidence,
-        self: serviceView(graph, svc).pods.includes(from),
-      };
-      edges.push(edge);
-      push(byCaller, from.owner.id, edge);
-      push(byService, svc.id, edge);
+  // reused for every template: what it says, and the same grouped by Service in order of first mention
+  const found: Found[] = [];
+  const byTarget = new Map<number, Found[]>();
+  for (const t of graph.templates()) {
+    found.length = 0;
+    collectTemplate({ scan, graph, t, out: found }, unresolved);
+    if (!found.length) continue;
+    byTarget.clear();
+    for (const f of found) push(byTarget, f.service.id, f);
+    for (const group of byTarget.values()) {
+      const svc = group[0]!.service;
+      const self = serviceView(graph, svc).pods.includes(t);
+      if (group.length === 1) {
+        // the usual case: one mention, one edge
+        const f = group[0]!;
+        addEdge({ id: edges.length, kind: 'call', from: t, to: svc, port: f.port, portWritten: f.port ? undefined : f.portWritten, portAssumed: f.portAssumed ? f.portAssumed : undefined, evidence: [f.evidence], self });
+        continue;
+      }
+      // One edge per (caller, Service, port); evidence that names no port joins the first edge with a port.
+      const byPort = new Map<string, Found[]>();
+      for (const f of group) push(byPort, f.port ? `p${f.port.index}` : f.portWritten !== undefined ? `w${f.portWritten}` : '-', f);
+      const portless = byPort.get('-');
+      if (portless && byPort.size > 1) {
+        byPort.delete('-');
+        byPort.values().next().value!.push(...portless);
+      }
+      for (const same of byPort.values()) {
+        const first = same.find((g) => g.port) ?? same[0]!;
+        addEdge({
+          id: edges.length,
+          kind: 'call',
+          from: t,
+          to: svc,
+          port: first.port,
+          portWritten: first.port ? undefined : first.portWritten,
+          portAssumed: same.every((g) => g.portAssumed) ? first.portAssumed : undefined,
+          evidence: dedupeEvidence(same.map((g) => g.evidence)),
+          self,
+        });
+      }
     }
   }
   return { edges, byCaller, byService, unresolved };
+
+  function addEdge(edge: CallEdge): void {
+    edges.push(edge);
+    push(byCaller, edge.from.owner.id, edge);
+    push(byService, edge.to.id, edge);
+  }
 }
 
 function dedupeEvidence(list: Evidence[]): Evidence[] {
@@ -176,124 +180,223 @@ function dedupeEvidence(list: Evidence[]): Evidence[] {
   return out;
 }
 
-function collectTemplate(graph: Graph, t: PodTemplate, out: Found[], unresolved: UnresolvedCall[]): void {
-  const ctx: ScanContext = { graph, t, out };
-  for (const field of ['containers', 'initContainers'] as const) {
-    const list = t.spec[field];
+/**
+ * What reading values needs, once per graph: the Service names, and what was already read from ConfigMaps and
+ * Secrets (every workload that pulls one in sees the same text in the same namespace, so it is read once).
+ */
+interface Scanner {
+  readonly graph: Graph;
+  /** Service name (lower case) → namespace → Service (the first, when the input declares one twice). */
+  readonly services: NameTable;
+  /** Hashes of the Service names (`hashOf`), so that scanning a value need not cut out every word. */
+  readonly nameHashes: ReadonlySet<number>;
+  /** `.svc.<cluster domain>` in lower case, once a name needs it. */
+  svcSuffix: string | undefined;
+  /** ConfigMap / Secret id → its entries. */
+  readonly data: Map<number, DataObject>;
+  /** ConfigMap / Secret id → matches in its entries read as environment variables, and as mounted files. */
+  readonly envMatches: Map<number, readonly DataMatch[]>;
+  readonly fileMatches: Map<number, readonly DataMatch[]>;
+  /** Values that name a Service, by text: many workloads write the same address. */
+  readonly values: Map<string, ValueReadings>;
+}
+
+/**
+ * A value read in the ways it can be read: as free text, under a key, under an address key (nothing else of the
+ * key counts). Whether the key is an address key only matters when the value has a part that could be a bare name,
+ * or neither ':' nor '.' (`hostRefsByPattern`); otherwise the value reads the same under any key, and the key's
+ * name is not even looked at.
+ */
+interface ValueReadings {
+  readonly keyOnlyMatters: boolean;
+  free?: Reading;
+  keyed?: Reading;
+  bare?: Reading;
+}
+
+/** A value's host references, and the Services they name. */
+interface Reading {
+  readonly refs: readonly HostRef[];
+  /** The matches, when no reference depends on the reader's namespace (every name says its namespace). */
+  readonly matches: readonly Match[] | undefined;
+  /** Otherwise, the matches by the reader's namespace. */
+  readonly byNs: Map<string, readonly Match[]> | undefined;
+}
+
+function scannerOf(graph: Graph): Scanner {
+  return graph.memo('calls:scanner', () => newScanner(graph));
+}
+
+function newScanner(graph: Graph): Scanner {
+  const services = new Map<string, Map<string, Resource>>();
+  const nameHashes = new Set<number>();
+  for (const svc of graph.ofKind('', 'Service')) {
+    const name = svc.name.toLowerCase();
+    let byNs = services.get(name);
+    if (!byNs) {
+      services.set(name, (byNs = new Map()));
+      nameHashes.add(hashOf(name));
+    }
+    const ns = nsOf(graph, svc);
+    if (!byNs.has(ns)) byNs.set(ns, svc);
+  }
+  return { graph, services: new NameTable(services), nameHashes, svcSuffix: undefined, data: new Map(), envMatches: new Map(), fileMatches: new Map(), values: new Map() };
+}
+
+/** Reading one template: the graph-wide scanner, the template, and where what it says goes. */
+interface ScanContext {
+  readonly scan: Scanner;
+  readonly graph: Graph;
+  readonly t: PodTemplate;
+  readonly out: Found[];
+}
+
+const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
+type ContainerField = (typeof CONTAINER_FIELDS)[number];
+const VALUE_FROM_REFS = [['configMapKeyRef', 'ConfigMap'], ['secretKeyRef', 'Secret']] as const;
+const ENV_FROM_REFS = [['configMapRef', 'ConfigMap'], ['secretRef', 'Secret']] as const;
+
+function collectTemplate(ctx: ScanContext, unresolved: UnresolvedCall[]): void {
+  for (const field of CONTAINER_FIELDS) {
+    const list = ctx.t.spec[field];
     if (!Array.isArray(list)) continue;
-    list.forEach((c, ci) => {
-      if (!isObject(c)) return;
-      const base: Path = [...t.path, 'spec', field, ci];
-      containerEnv(ctx, c, base);
-      containerArgs(ctx, c, base, 'command');
-      containerArgs(ctx, c, base, 'args');
-      containerEnvFrom(ctx, c, base);
-    });
+    for (let ci = 0; ci < list.length; ci++) {
+      const c = list[ci];
+      if (!isObject(c)) continue;
+      containerEnv(ctx, c, field, ci);
+      containerArgs(ctx, c, field, ci, 'command');
+      containerArgs(ctx, c, field, ci, 'args');
+      containerEnvFrom(ctx, c, field, ci);
+    }
   }
   volumes(ctx);
   consulUpstreams(ctx, unresolved);
   declaredCalls(ctx, unresolved);
 }
 
-interface ScanContext {
-  readonly graph: Graph;
-  readonly t: PodTemplate;
-  readonly out: Found[];
+/** Path of a container inside the template's owner; built only for evidence, since most values name nothing. */
+function containerPath(ctx: ScanContext, field: ContainerField, ci: number): Path {
+  return [...ctx.t.path, 'spec', field, ci];
 }
 
-function containerEnv(ctx: ScanContext, c: JsonObject, base: Path): void {
-  if (!Array.isArray(c.env)) return;
-  c.env.forEach((e, i) => {
-    if (!isObject(e)) return;
+function containerEnv(ctx: ScanContext, c: JsonObject, field: ContainerField, ci: number): void {
+  const env = c.env;
+  if (!Array.isArray(env)) return;
+  for (let i = 0; i < env.length; i++) {
+    const e = env[i];
+    if (!isObject(e)) continue;
     const name = str(e.name) ?? '';
-    const path: Path = [...base, 'env', i];
-    if (typeof e.value === 'string') {
-      scanValue(ctx, e.value, name, 'keyed', () => ({ resource: ctx.t.owner, path: [...path, 'value'], text: `${name}=${mask(e.value as string)}`, source: 'env' }));
-      return;
+    const value = e.value;
+    if (typeof value === 'string') {
+      for (const m of matchValue(ctx.scan, ctx.t.namespace, value, name, 'keyed')) {
+        push1(ctx, m, { resource: ctx.t.owner, path: [...ctx.t.path, 'spec', field, ci, 'env', i, 'value'], text: `${name}=${mask(value)}`, source: 'env' });
+      }
+      continue;
     }
     const vf = isObject(e.valueFrom) ? e.valueFrom : undefined;
-    if (!vf) return;
-    for (const [field, kind] of [['configMapKeyRef', 'ConfigMap'], ['secretKeyRef', 'Secret']] as const) {
-      const ref = isObject(vf[field]) ? (vf[field] as JsonObject) : undefined;
+    if (!vf) continue;
+    for (const [refField, kind] of VALUE_FROM_REFS) {
+      const ref = isObject(vf[refField]) ? (vf[refField] as JsonObject) : undefined;
       const objName = ref ? str(ref.name) : undefined;
       const key = ref ? str(ref.key) : undefined;
       if (!objName || !key) continue;
-      const data = dataOf(ctx.graph, kind, ctx.t.namespace, objName);
+      const data = dataOf(ctx.scan, kind, ctx.t.namespace, objName);
       if (!data) continue;
       const entry = data.entries.get(key);
-      if (entry === undefined) continue;
-      const via = { resource: ctx.t.owner, path: [...path, 'valueFrom', field] };
-      scanValue(ctx, entry, name, 'keyed', () => dataEvidence(data, key, name, via));
+      if (entry === undefined || !data.naming.has(key)) continue;
+      const matches = matchValue(ctx.scan, ctx.t.namespace, entry, name, 'keyed');
+      if (!matches.length) continue;
+      const via = { resource: ctx.t.owner, path: [...containerPath(ctx, field, ci), 'env', i, 'valueFrom', refField] };
+      for (const m of matches) push1(ctx, m, dataEvidence(data, key, name, via));
     }
-  });
+  }
 }
 
-function containerEnvFrom(ctx: ScanContext, c: JsonObject, base: Path): void {
-  if (!Array.isArray(c.envFrom)) return;
-  c.envFrom.forEach((e, i) => {
-    if (!isObject(e)) return;
-    for (const [field, kind] of [['configMapRef', 'ConfigMap'], ['secretRef', 'Secret']] as const) {
-      const ref = isObject(e[field]) ? (e[field] as JsonObject) : undefined;
+function containerEnvFrom(ctx: ScanContext, c: JsonObject, field: ContainerField, ci: number): void {
+  const list = c.envFrom;
+  if (!Array.isArray(list)) return;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    if (!isObject(e)) continue;
+    for (const [refField, kind] of ENV_FROM_REFS) {
+      const ref = isObject(e[refField]) ? (e[refField] as JsonObject) : undefined;
       const objName = ref ? str(ref.name) : undefined;
       if (!objName) continue;
-      const data = dataOf(ctx.graph, kind, ctx.t.namespace, objName);
+      const data = dataOf(ctx.scan, kind, ctx.t.namespace, objName);
       if (!data) continue;
+      const matches = dataMatches(ctx.scan, data, 'env');
+      if (!matches.length) continue;
       const prefix = str(e.prefix) ?? '';
-      const via = { resource: ctx.t.owner, path: [...base, 'envFrom', i, field] };
+      const via = { resource: ctx.t.owner, path: [...containerPath(ctx, field, ci), 'envFrom', i, refField] };
       // the prefix only adds to the front of a key, so it never changes whether the key names an address
-      for (const dm of dataMatches(ctx.graph, data, 'env')) push1(ctx, dm.match, dataEvidence(data, dm.key, prefix + dm.key, via));
+      for (const dm of matches) push1(ctx, dm.match, dataEvidence(data, dm.key, prefix + dm.key, via));
     }
-  });
+  }
 }
 
-function containerArgs(ctx: ScanContext, c: JsonObject, base: Path, field: 'args' | 'command'): void {
+function containerArgs(ctx: ScanContext, c: JsonObject, cField: ContainerField, ci: number, field: 'args' | 'command'): void {
   const list = c[field];
   if (!Array.isArray(list)) return;
-  list.forEach((a, i) => {
-    if (typeof a !== 'string') return;
-    const evidence = (snippet?: string): Evidence => ({ resource: ctx.t.owner, path: [...base, field, i], text: snippet !== undefined ? `…${snippet}…` : clip(mask(a)), source: field });
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    if (typeof a !== 'string') continue;
     // `--flag=value` and `--flag value`: the flag name says whether a bare name is an address.
+    let value = a;
+    let key: string | undefined;
+    let mode: 'keyed' | 'free' = 'free';
     const eq = /^--?([A-Za-z0-9][\w.\-]*)=(.*)$/s.exec(a);
     if (eq) {
-      scanValue(ctx, eq[2]!, eq[1]!, 'keyed', evidence);
-      return;
+      value = eq[2]!;
+      key = eq[1]!;
+      mode = 'keyed';
+    } else {
+      const prev = i > 0 ? list[i - 1] : undefined;
+      if (typeof prev === 'string' && /^--?[A-Za-z][\w.\-]*$/.test(prev) && !a.startsWith('-')) {
+        key = prev.replace(/^-+/, '');
+        mode = 'keyed';
+      }
     }
-    const prev = i > 0 ? list[i - 1] : undefined;
-    if (typeof prev === 'string' && /^--?[A-Za-z][\w.\-]*$/.test(prev) && !a.startsWith('-')) {
-      scanValue(ctx, a, prev.replace(/^-+/, ''), 'keyed', evidence);
-      return;
+    for (const m of matchValue(ctx.scan, ctx.t.namespace, value, key, mode)) {
+      const text = m.snippet !== undefined ? `…${m.snippet}…` : clip(mask(a));
+      push1(ctx, m, { resource: ctx.t.owner, path: [...containerPath(ctx, cField, ci), field, i], text, source: field });
     }
-    scanValue(ctx, a, undefined, 'free', evidence);
-  });
+  }
 }
 
 function volumes(ctx: ScanContext): void {
   const vols = ctx.t.spec.volumes;
   if (!Array.isArray(vols)) return;
-  vols.forEach((v, i) => {
-    if (!isObject(v)) return;
-    const base: Path = [...ctx.t.path, 'spec', 'volumes', i];
-    const sources: { kind: 'ConfigMap' | 'Secret'; name: string | undefined; items: JsonValue | undefined; path: Path }[] = [];
-    if (isObject(v.configMap)) sources.push({ kind: 'ConfigMap', name: str(v.configMap.name), items: v.configMap.items, path: [...base, 'configMap'] });
-    if (isObject(v.secret)) sources.push({ kind: 'Secret', name: str(v.secret.secretName), items: v.secret.items, path: [...base, 'secret'] });
-    const projected = isObject(v.projected) && Array.isArray(v.projected.sources) ? v.projected.sources : [];
-    projected.forEach((s, j) => {
-      if (!isObject(s)) return;
-      if (isObject(s.configMap)) sources.push({ kind: 'ConfigMap', name: str(s.configMap.name), items: s.configMap.items, path: [...base, 'projected', 'sources', j, 'configMap'] });
-      if (isObject(s.secret)) sources.push({ kind: 'Secret', name: str(s.secret.name), items: s.secret.items, path: [...base, 'projected', 'sources', j, 'secret'] });
-    });
-    for (const s of sources) {
-      if (!s.name) continue;
-      const data = dataOf(ctx.graph, s.kind, ctx.t.namespace, s.name);
-      if (!data) continue;
-      const only = Array.isArray(s.items) ? new Map(s.items.flatMap((it) => (isObject(it) && typeof it.key === 'string' ? [[it.key, str(it.path) ?? it.key] as const] : []))) : undefined;
-      const via = { resource: ctx.t.owner, path: s.path };
-      for (const dm of dataMatches(ctx.graph, data, 'file')) {
-        if (only && !only.has(dm.key)) continue;
-        push1(ctx, dm.match, dataEvidence(data, dm.key, dm.label, via, dm.match.snippet !== undefined ? `…${dm.match.snippet}…` : dm.value));
-      }
+  for (let i = 0; i < vols.length; i++) {
+    const v = vols[i];
+    if (!isObject(v)) continue;
+    if (isObject(v.configMap)) mounted(ctx, 'ConfigMap', str(v.configMap.name), v.configMap.items, i, -1);
+    if (isObject(v.secret)) mounted(ctx, 'Secret', str(v.secret.secretName), v.secret.items, i, -1);
+    const projected = isObject(v.projected) && Array.isArray(v.projected.sources) ? v.projected.sources : undefined;
+    if (!projected) continue;
+    for (let j = 0; j < projected.length; j++) {
+      const s = projected[j];
+      if (!isObject(s)) continue;
+      if (isObject(s.configMap)) mounted(ctx, 'ConfigMap', str(s.configMap.name), s.configMap.items, i, j);
+      if (isObject(s.secret)) mounted(ctx, 'Secret', str(s.secret.name), s.secret.items, i, j);
     }
-  });
+  }
+}
+
+/** A ConfigMap or Secret mounted by volume `vi` (projected source `pj`, or -1), read as files. */
+function mounted(ctx: ScanContext, kind: 'ConfigMap' | 'Secret', name: string | undefined, items: JsonValue | undefined, vi: number, pj: number): void {
+  if (!name) return;
+  const data = dataOf(ctx.scan, kind, ctx.t.namespace, name);
+  if (!data) return;
+  const matches = dataMatches(ctx.scan, data, 'file');
+  if (!matches.length) return;
+  const only = Array.isArray(items) ? new Map(items.flatMap((it) => (isObject(it) && typeof it.key === 'string' ? [[it.key, str(it.path) ?? it.key] as const] : []))) : undefined;
+  const field = kind === 'ConfigMap' ? 'configMap' : 'secret';
+  const base: Path = [...ctx.t.path, 'spec', 'volumes', vi];
+  const via = { resource: ctx.t.owner, path: pj < 0 ? [...base, field] : [...base, 'projected', 'sources', pj, field] };
+  for (const dm of matches) {
+    if (only && !only.has(dm.key)) continue;
+    push1(ctx, dm.match, dataEvidence(data, dm.key, dm.label, via, dm.match.snippet !== undefined ? `…${dm.match.snippet}…` : dm.value));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -358,11 +461,15 @@ export function parseConsulUpstream(entry: string): { name: string; namespace?: 
   return { name, namespace: labels[1], localPort };
 }
 
+const OWNER_CALLS_PATH: Path = ['metadata', 'annotations', CALLS_ANNOTATION];
+
 function declaredCalls(ctx: ScanContext, unresolved: UnresolvedCall[]): void {
-  const ownerAnn = getIn(ctx.t.owner.obj, ['metadata', 'annotations', CALLS_ANNOTATION]);
+  const own = ctx.t.annotations[CALLS_ANNOTATION];
+  const ownerAnn = ctx.t.path.length ? getIn(ctx.t.owner.obj, OWNER_CALLS_PATH) : undefined;
+  if (!own && typeof ownerAnn !== 'string') return;
   const places: { value: string; path: Path }[] = [];
-  if (ctx.t.annotations[CALLS_ANNOTATION]) places.push({ value: ctx.t.annotations[CALLS_ANNOTATION], path: [...ctx.t.path, 'metadata', 'annotations', CALLS_ANNOTATION] });
-  if (typeof ownerAnn === 'string' && ctx.t.path.length) places.push({ value: ownerAnn, path: ['metadata', 'annotations', CALLS_ANNOTATION] });
+  if (own) places.push({ value: own, path: [...ctx.t.path, 'metadata', 'annotations', CALLS_ANNOTATION] });
+  if (typeof ownerAnn === 'string') places.push({ value: ownerAnn, path: ['metadata', 'annotations', CALLS_ANNOTATION] });
   for (const { value, path } of places) {
     for (const entry of value.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean)) {
       const evidence: Evidence = { resource: ctx.t.owner, path, text: `${CALLS_ANNOTATION}: ${entry}`, source: 'annotation' };
@@ -400,33 +507,42 @@ interface DataObject {
   readonly entries: ReadonlyMap<string, string>;
   /** key → path of the value inside the object. */
   readonly paths: ReadonlyMap<string, Path>;
+  /** Keys whose text has a word that names a Service (`mentionsService`); only those can hold a call. */
+  readonly naming: ReadonlySet<string>;
 }
 
-function dataOf(graph: Graph, kind: 'ConfigMap' | 'Secret', namespace: string, name: string): DataObject | undefined {
-  const r = graph.find('', kind, namespace, name);
+function dataOf(scan: Scanner, kind: 'ConfigMap' | 'Secret', namespace: string, name: string): DataObject | undefined {
+  const r = scan.graph.find('', kind, namespace, name);
   if (!r) return undefined;
-  return graph.memo('calls:data', r.id, () => {
-    const entries = new Map<string, string>();
-    const paths = new Map<string, Path>();
-    const data = isObject(r.obj.data) ? r.obj.data : {};
-    for (const [k, v] of Object.entries(data)) {
+  let d = scan.data.get(r.id);
+  if (d === undefined) scan.data.set(r.id, (d = readData(scan, r, kind)));
+  return d;
+}
+
+function readData(scan: Scanner, r: Resource, kind: 'ConfigMap' | 'Secret'): DataObject {
+  const entries = new Map<string, string>();
+  const paths = new Map<string, Path>();
+  const data = isObject(r.obj.data) ? r.obj.data : {};
+  for (const [k, v] of Object.entries(data)) {
+    if (typeof v !== 'string') continue;
+    if (kind === 'Secret') {
+      const decoded = decodeBase64(v);
+      if (decoded === undefined) continue;
+      entries.set(k, decoded);
+    } else entries.set(k, v);
+    paths.set(k, ['data', k]);
+  }
+  if (kind === 'Secret' && isObject(r.obj.stringData)) {
+    for (const [k, v] of Object.entries(r.obj.stringData)) {
       if (typeof v !== 'string') continue;
-      if (kind === 'Secret') {
-        const decoded = decodeBase64(v);
-        if (decoded === undefined) continue;
-        entries.set(k, decoded);
-      } else entries.set(k, v);
-      paths.set(k, ['data', k]);
+      entries.set(k, v);
+      paths.set(k, ['stringData', k]);
     }
-    if (kind === 'Secret' && isObject(r.obj.stringData)) {
-      for (const [k, v] of Object.entries(r.obj.stringData)) {
-        if (typeof v !== 'string') continue;
-        entries.set(k, v);
-        paths.set(k, ['stringData', k]);
-      }
-    }
-    return { resource: r, kind, entries, paths };
-  });
+  }
+  // each entry is read as an environment variable and as a file, by every workload using it: look for names once
+  const naming = new Set<string>();
+  for (const [k, v] of entries) if (v.length <= MAX_FILE_TEXT && mentionsService(scan, v)) naming.add(k);
+  return { resource: r, kind, entries, paths, naming };
 }
 
 function decodeBase64(v: string): string | undefined {
@@ -444,6 +560,47 @@ function dataEvidence(data: DataObject, key: string, label: string, via: { resou
   return { resource: data.resource, path: data.paths.get(key) ?? ['data', key], text, source: data.kind === 'Secret' ? 'secret' : 'configmap', via };
 }
 
+interface DataMatch {
+  readonly key: string;
+  /** Label of the place inside the entry (`app.yaml: db.url`), for file reading. */
+  readonly label: string;
+  readonly value: string;
+  readonly match: Match;
+}
+
+const NO_DATA_MATCHES: readonly DataMatch[] = Object.freeze([]);
+
+/**
+ * Matches in every entry of a ConfigMap / Secret, read as environment variables (`env`) or as mounted files
+ * (`file`); computed once per object, since every workload reading it sees the same text in the same namespace.
+ */
+function dataMatches(scan: Scanner, data: DataObject, as: 'env' | 'file'): readonly DataMatch[] {
+  const cache = as === 'env' ? scan.envMatches : scan.fileMatches;
+  let out = cache.get(data.resource.id);
+  if (out === undefined) cache.set(data.resource.id, (out = readDataMatches(scan, data, as)));
+  return out;
+}
+
+function readDataMatches(scan: Scanner, data: DataObject, as: 'env' | 'file'): readonly DataMatch[] {
+  const ns = nsOf(scan.graph, data.resource);
+  let out: DataMatch[] | undefined;
+  for (const [key, value] of data.entries) {
+    const naming = data.naming.has(key);
+    if (as === 'env') {
+      if (!naming) continue;
+      for (const match of matchValue(scan, ns, value, key, 'keyed')) (out ??= []).push({ key, label: key, value, match });
+      continue;
+    }
+    // Every value read from a file is a piece of its text, so a text that names no Service is not parsed at all;
+    // except JSON with escapes, whose decoded strings may hold words the raw text does not.
+    if (value.length > MAX_FILE_TEXT || (!naming && !value.includes('\\'))) continue;
+    for (const item of fileItems(key, value, key)) {
+      for (const match of matchValue(scan, ns, item.value, item.key, item.key === undefined ? 'free' : 'keyed')) (out ??= []).push({ key, label: item.label, value: item.value, match });
+    }
+  }
+  return out ?? NO_DATA_MATCHES;
+}
+
 interface FileItem {
   /** The key the value sits under (a JSON/YAML key path or a properties key); undefined for free text. */
   readonly key: string | undefined;
@@ -451,19 +608,19 @@ interface FileItem {
   readonly value: string;
 }
 
-/** A mounted data entry read as the file it becomes: JSON, YAML, properties or free text (memoised per object and key). */
+/** Longer mounted texts are not read. */
+const MAX_FILE_TEXT = 256 * 1024;
+
+/** A mounted data entry read as the file it becomes: JSON, YAML, properties or free text. */
 function fileItems(key: string, text: string, file: string): readonly FileItem[] {
-  if (text.length > 256 * 1024) return [];
+  if (text.length > MAX_FILE_TEXT) return [];
   const lower = file.toLowerCase();
   const trimmed = text.trimStart();
-  const walked = (root: unknown): FileItem[] => {
-    const out: FileItem[] = [];
-    walk(root, [], out);
-    return out;
-  };
   if (lower.endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
-      return walked(JSON.parse(text));
+      const out: FileItem[] = [];
+      walkJson(key, JSON.parse(text), [], out);
+      return out;
     } catch {
       // not JSON after all; fall through
     }
@@ -479,16 +636,17 @@ function fileItems(key: string, text: string, file: string): readonly FileItem[]
     });
   }
   return [{ key: undefined, label: key, value: text }];
+}
 
-  function walk(v: unknown, at: string[], out: FileItem[]): void {
-    if (typeof v === 'string') {
-      out.push({ key: at.length ? at[at.length - 1]! : undefined, label: `${key}: ${at.join('.') || '(value)'}`, value: v });
-    } else if (Array.isArray(v)) {
-      // list items keep their parent key (`brokers: [a:9092, b:9092]`)
-      for (const x of v) walk(x, at, out);
-    } else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(x, [...at, k], out);
-    }
+/** Strings of a parsed JSON document with the key path they sit under. */
+function walkJson(file: string, v: unknown, at: string[], out: FileItem[]): void {
+  if (typeof v === 'string') {
+    out.push({ key: at.length ? at[at.length - 1]! : undefined, label: `${file}: ${at.join('.') || '(value)'}`, value: v });
+  } else if (Array.isArray(v)) {
+    // list items keep their parent key (`brokers: [a:9092, b:9092]`)
+    for (const x of v) walkJson(file, x, at, out);
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) walkJson(file, x, [...at, k], out);
   }
 }
 
@@ -508,6 +666,63 @@ function isAddressKey(key: string | undefined): boolean {
     if (addressKeyCache.size < 10_000) addressKeyCache.set(key, v);
   }
   return v;
+}
+
+/**
+ * Whether a word of `text` names a Service in some namespace; a word is a run of letters, digits, `-` and `_`, or a
+ * `_`-free part of one, compared in lower case. The DNS labels of every host that `hostRefsIn` reads are whole
+ * words of the text (its patterns start and end hosts and labels at other characters, or at a `_` for `host=`),
+ * and a host resolves only when its first or second label is a Service name, so a value without such a word names
+ * no Service. Most values (log levels, paths, numbers, most configuration text) stop here, before any regex runs.
+ *
+ * Words are hashed while they are scanned and compared by hash only, so the scan allocates nothing: a word that
+ * merely shares a Service name's hash (one in 2^30) costs a full read of the value, which then finds nothing.
+ */
+function mentionsService(scan: Scanner, text: string): boolean {
+  const hashes = scan.nameHashes;
+  const n = text.length;
+  let start = -1; // start of the current word, -1 between words
+  let partStart = 0; // start of the current `_`-free part of it
+  let word = 0;
+  let part = 0;
+  let underscore = false;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 0;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || (c >= 65 && c <= 90) || c === 95) {
+      if (start < 0) {
+        start = partStart = i;
+        word = part = HASH_SEED;
+        underscore = false;
+      }
+      const lower = c >= 65 && c <= 90 ? c + 32 : c;
+      word = hashStep(word, lower);
+      if (c === 95) {
+        if (i > partStart && hashes.has(part)) return true;
+        underscore = true;
+        partStart = i + 1;
+        part = HASH_SEED;
+      } else part = hashStep(part, lower);
+      continue;
+    }
+    if (start < 0) continue;
+    if (hashes.has(word)) return true;
+    if (underscore && i > partStart && hashes.has(part)) return true;
+    start = -1;
+  }
+  return false;
+}
+
+const HASH_SEED = 0x811c9dc5 & 0x3fffffff;
+
+/** FNV-1a style, kept to 30 bits so that hashes stay small integers. */
+function hashStep(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193) & 0x3fffffff;
+}
+
+function hashOf(s: string): number {
+  let h = HASH_SEED;
+  for (let i = 0; i < s.length; i++) h = hashStep(h, s.charCodeAt(i));
+  return h;
 }
 
 interface HostRef {
@@ -535,8 +750,44 @@ const SCHEME_PORTS: Readonly<Record<string, number>> = {
 
 /** Host references in `text`, in the positions listed in the module comment. */
 export function hostRefsIn(text: string, key: string | undefined, mode: 'keyed' | 'free'): HostRef[] {
-  if (text.length > 64 * 1024 || !/[a-z]/.test(text)) return [];
-  const bare = mode === 'keyed' && isAddressKey(key);
+  return hostRefs(text, mode === 'keyed' && isAddressKey(key));
+}
+
+/** `hostRefsIn`, where `bare` says whether a bare name counts (keyed, under an address key). */
+function hostRefs(text: string, bare: boolean): HostRef[] {
+  if (text.length > MAX_VALUE_TEXT) return [];
+  return simpleHostRef(text) ?? hostRefsByPattern(text, bare);
+}
+
+/** `host:port`, nothing else. */
+const SIMPLE_HOSTPORT = /^([a-z][a-z0-9\-]*(?:\.[a-z0-9\-]+)*):(\d{1,5})$/;
+/** `scheme://host[:port][/path]` with a plain lower-case host and a path of letters, digits and `._/-` only. */
+const SIMPLE_URL = /^([a-z][a-z0-9+.\-]*):\/\/(\/)?([a-z0-9.\-]+)(?::(\d{1,5}))?(?:\/[A-Za-z0-9._\/\-]*)?$/;
+
+/**
+ * The reference of a value that is a single `host:port` or a single plain URL: the most common values, read
+ * without `hostRefsByPattern`'s passes. It finds exactly what those passes find (test/graph/calls.test.ts checks it):
+ * the one `host:port` or URL match; the URL leaves no `:` behind, and in a path of `[A-Za-z0-9._/-]` every letter
+ * follows a character that a dotted name may not follow; neither shape has a `=`, a space or a comma (no `host=`
+ * pair, no bare name). Undefined for anything else.
+ */
+export function simpleHostRef(text: string): HostRef[] | undefined {
+  const c = text.charCodeAt(0);
+  if (c < 97 || c > 122) return undefined;
+  const hp = SIMPLE_HOSTPORT.exec(text);
+  if (hp) return [{ host: hp[1]!, port: Number(hp[2]), form: 'hostport', at: 0, length: text.length }];
+  const u = SIMPLE_URL.exec(text);
+  if (!u) return undefined;
+  const scheme = u[1]!;
+  // file:/// and unix:/// name no host; dns:/// and xds:/// name it after the third slash
+  if (u[2] && scheme !== 'dns' && scheme !== 'xds') return [];
+  const length = scheme.length + 3 + (u[2] ? 1 : 0) + u[3]!.length + (u[4] !== undefined ? u[4].length + 1 : 0);
+  return [{ host: u[3]!, port: u[4] !== undefined ? Number(u[4]) : undefined, scheme, form: 'url', at: 0, length }];
+}
+
+/** `hostRefsIn` by its patterns: URLs, `host:port`, `host=` pairs, dotted names, and bare names when `bare`. */
+export function hostRefsByPattern(text: string, bare: boolean): HostRef[] {
+  if (text.length > MAX_VALUE_TEXT || !/[a-z]/.test(text)) return [];
   // without ':' or '.' only a bare name under an address key can name a Service
   if (!bare && !text.includes(':') && !text.includes('.')) return [];
   const out: HostRef[] = [];
@@ -569,6 +820,9 @@ export function hostRefsIn(text: string, key: string | undefined, mode: 'keyed' 
   return out;
 }
 
+/** Longer values are not read. */
+const MAX_VALUE_TEXT = 64 * 1024;
+
 interface Match {
   readonly service: Resource;
   readonly port: ServicePortView | undefined;
@@ -578,21 +832,52 @@ interface Match {
   readonly snippet?: string;
 }
 
+const NO_MATCHES: readonly Match[] = Object.freeze([]);
+
 /**
  * Services named in `value`, as a pod in `namespace` would reach them. `mode` is `keyed` when the value sits under a
  * named key (env var, flag, property): only then may a port that the Service lacks, or a bare short name under an
  * address key, still count.
  */
-function matchValue(graph: Graph, namespace: string, value: string, key: string | undefined, mode: 'keyed' | 'free'): Match[] {
-  if (value.length < 2) return [];
-  const refs = hostRefsIn(value, key, mode);
-  if (!refs.length) return [];
+function matchValue(scan: Scanner, namespace: string, value: string, key: string | undefined, mode: 'keyed' | 'free'): readonly Match[] {
+  if (value.length < 2 || value.length > MAX_VALUE_TEXT || !mentionsService(scan, value)) return NO_MATCHES;
+  let v = scan.values.get(value);
+  if (v === undefined) scan.values.set(value, (v = { keyOnlyMatters: (!value.includes(':') && !value.includes('.')) || BARE_PART.test(value) }));
+  // the key matters only through whether it names an address (`hostRefsIn`)
+  const bare = mode === 'keyed' && v.keyOnlyMatters && isAddressKey(key);
+  let r = mode === 'free' ? v.free : bare ? v.bare : v.keyed;
+  if (r === undefined) {
+    const refs = hostRefs(value, bare);
+    const local = refs.some((ref) => readsNamespace(ref.host));
+    r = { refs, matches: local ? undefined : resolveRefs(scan, namespace, value, refs, mode), byNs: local ? new Map() : undefined };
+    if (mode === 'free') v.free = r;
+    else if (bare) v.bare = r;
+    else v.keyed = r;
+  }
+  if (r.matches) return r.matches;
+  let out = r.byNs!.get(namespace);
+  if (out === undefined) r.byNs!.set(namespace, (out = resolveRefs(scan, namespace, value, r.refs, mode)));
+  return out;
+}
+
+/** A part of a value (between commas and spaces) that `hostRefsByPattern` may take for a bare name. */
+const BARE_PART = /(?:^|[,\s])[a-z][a-z0-9\-]*(?=$|[,\s])/;
+
+/** Whether `resolveName` reads the reader's namespace for this host: short names, and Consul names. */
+function readsNamespace(host: string): boolean {
+  const h = host.toLowerCase();
+  return !h.includes('.') || (h.endsWith('.consul') && /^[^.]*\.(?:virtual|service)\./.test(h));
+}
+
+function resolveRefs(scan: Scanner, namespace: string, value: string, refs: readonly HostRef[], mode: 'keyed' | 'free'): readonly Match[] {
+  if (!refs.length) return NO_MATCHES;
   const out: Match[] = [];
-  const seen = new Set<string>();
+  // one match per Service and port (most values hold one reference)
+  const seen = refs.length > 1 ? new Set<string>() : undefined;
   for (const ref of refs) {
-    const svc = resolveDnsName(graph, ref.host, namespace);
+    const svc = resolveName(scan, ref.host, namespace);
     if (!svc) continue;
-    const view = serviceView(graph, svc.service);
+    const view = serviceView(scan.graph, svc);
     let port: ServicePortView | undefined;
     let portWritten: number | undefined;
     let portAssumed: string | undefined;
@@ -614,52 +899,20 @@ function matchValue(graph: Graph, namespace: string, value: string, key: string 
         portAssumed = "the Service's only port";
       }
     }
-    const k = `${svc.service.id}|${port?.index ?? portWritten ?? '-'}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
+    if (seen) {
+      const k = `${svc.id}|${port?.index ?? portWritten ?? '-'}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+    }
     // in free text (scripts, config files) the evidence shows the words around the address, not the whole text
     const snippet = mode === 'free' && ref.at !== undefined ? clip(mask(value.slice(Math.max(0, ref.at - 40), ref.at + (ref.length ?? 0) + 40))) : undefined;
-    out.push({ service: svc.service, port, portWritten, portAssumed, snippet });
+    out.push({ service: svc, port, portWritten, portAssumed, snippet });
   }
   return out;
 }
 
-/** Record the Services named in `value` with evidence. */
-function scanValue(ctx: ScanContext, value: string, key: string | undefined, mode: 'keyed' | 'free', evidence: (snippet: string | undefined) => Evidence): void {
-  for (const m of matchValue(ctx.graph, ctx.t.namespace, value, key, mode)) push1(ctx, m, evidence(m.snippet));
-}
-
 function push1(ctx: ScanContext, m: Match, evidence: Evidence): void {
   ctx.out.push({ service: m.service, port: m.port, portWritten: m.portWritten, portAssumed: m.portAssumed, evidence });
-}
-
-interface DataMatch {
-  readonly key: string;
-  /** Label of the place inside the entry (`app.yaml: db.url`), for file reading. */
-  readonly label: string;
-  readonly value: string;
-  readonly match: Match;
-}
-
-/**
- * Matches in every entry of a ConfigMap / Secret, read as environment variables (`env`) or as mounted files
- * (`file`); computed once per object, since every workload reading it sees the same text in the same namespace.
- */
-function dataMatches(graph: Graph, data: DataObject, as: 'env' | 'file'): readonly DataMatch[] {
-  return graph.memo(`calls:dataMatches:${data.resource.id}:${as}`, () => {
-    const ns = nsOf(graph, data.resource);
-    const out: DataMatch[] = [];
-    for (const [key, value] of data.entries) {
-      if (as === 'env') {
-        for (const match of matchValue(graph, ns, value, key, 'keyed')) out.push({ key, label: key, value, match });
-        continue;
-      }
-      for (const item of fileItems(key, value, key)) {
-        for (const match of matchValue(graph, ns, item.value, item.key, item.key === undefined ? 'free' : 'keyed')) out.push({ key, label: item.label, value: item.value, match });
-      }
-    }
-    return out;
-  });
 }
 
 /**
@@ -668,54 +921,84 @@ function dataMatches(graph: Graph, data: DataObject, as: 'env' | 'file'): readon
  * `name.service.consul`. Undefined when no Service in the input answers.
  */
 export function resolveDnsName(graph: Graph, host: string, fromNamespace: string): { service: Resource } | undefined {
+  const service = resolveName(scannerOf(graph), host, fromNamespace);
+  return service ? { service } : undefined;
+}
+
+function resolveName(scan: Scanner, host: string, fromNamespace: string): Resource | undefined {
   const h = host.toLowerCase();
   if (h === 'localhost') return undefined;
-  const index = serviceIndex(graph);
-  const dot = h.indexOf('.');
-  if (dot < 0) {
-    const s = index.get(h)?.get(fromNamespace);
-    return s ? { service: s } : undefined;
+  const names = scan.services;
+  const d1 = h.indexOf('.');
+  if (d1 < 0) return names.get(h, 0, h.length)?.get(fromNamespace);
+  const d2 = h.indexOf('.', d1 + 1);
+  const e2 = d2 < 0 ? h.length : d2;
+  // most candidate words name no Service at all: one probe of the first two labels rejects them
+  if (!names.get(h, 0, d1) && !names.get(h, d1 + 1, e2)) return undefined;
+  const lastDot = h.lastIndexOf('.');
+  const last = h.slice(lastDot + 1);
+  if (last === 'consul' && (isLabel(h, d1 + 1, e2, 'virtual') || isLabel(h, d1 + 1, e2, 'service'))) {
+    const svcs = consulServices(scan.graph).get(h.slice(0, d1))?.services ?? [];
+    return svcs.find((x) => nsOf(scan.graph, x) === fromNamespace) ?? (svcs.length === 1 ? svcs[0] : undefined);
   }
-  const labels = h.split('.');
-  // most candidate words name no Service at all: one map probe rejects them
-  if (!index.has(labels[0]!) && (labels.length < 2 || !index.has(labels[1]!))) return undefined;
-  const find = (name: string, ns: string) => {
-    const s = index.get(name)?.get(ns);
-    return s ? { service: s } : undefined;
-  };
-  if (labels.length === 1) return find(h, fromNamespace);
-  if (labels[labels.length - 1] === 'consul' && (labels[1] === 'virtual' || labels[1] === 'service')) {
-    const svcs = consulServices(graph).get(labels[0]!)?.services ?? [];
-    const s = svcs.find((x) => nsOf(graph, x) === fromNamespace) ?? (svcs.length === 1 ? svcs[0] : undefined);
-    return s ? { service: s } : undefined;
-  }
-  const domain = clusterDomainOf(graph).value.toLowerCase();
-  let head = labels;
-  const suffix = `.svc.${domain}`;
-  if (h.endsWith(suffix)) head = h.slice(0, -suffix.length).split('.');
-  else if (labels[labels.length - 1] === 'svc') head = labels.slice(0, -1);
-  if (head.length === 2) return find(head[0]!, head[1]!);
-  if (head.length === 3 && (h.endsWith(suffix) || labels[labels.length - 1] === 'svc')) return find(head[1]!, head[2]!);
+  const suffix = (scan.svcSuffix ??= `.svc.${clusterDomainOf(scan.graph).value.toLowerCase()}`);
+  const qualified = h.endsWith(suffix);
+  // without `.svc.<domain>` (or `.svc`): `name.ns`, or a StatefulSet pod's `pod.name.ns`
+  const end = qualified ? h.length - suffix.length : last === 'svc' ? h.length - 4 : h.length;
+  const e1 = h.indexOf('.');
+  if (e1 < 0 || e1 >= end) return undefined;
+  const f2 = h.indexOf('.', e1 + 1);
+  if (f2 < 0 || f2 >= end) return names.get(h, 0, e1)?.get(h.slice(e1 + 1, end));
+  const f3 = h.indexOf('.', f2 + 1);
+  if ((f3 < 0 || f3 >= end) && (qualified || last === 'svc')) return names.get(h, e1 + 1, f2)?.get(h.slice(f2 + 1, end));
   return undefined;
 }
 
-/** Service name → namespace → Service (the first, when the input declares one twice), built once per graph. */
-function serviceIndex(graph: Graph): ReadonlyMap<string, ReadonlyMap<string, Resource>> {
-  return graph.memo('calls:serviceIndex', () => {
-    const m = new Map<string, Map<string, Resource>>();
-    for (const svc of graph.ofKind('', 'Service')) {
-      const name = svc.name.toLowerCase();
-      let byNs = m.get(name);
-      if (!byNs) m.set(name, (byNs = new Map()));
-      const ns = nsOf(graph, svc);
-      if (!byNs.has(ns)) byNs.set(ns, svc);
+function isLabel(text: string, from: number, to: number, label: string): boolean {
+  return to - from === label.length && text.startsWith(label, from);
+}
+
+/**
+ * Service name (lower case) → namespace → Service, looked up by a slice of a text without cutting it out, since a
+ * fresh string costs its allocation and its hashing: open addressing over `hashOf`, candidates compared in place.
+ */
+class NameTable {
+  private readonly names: string[] = [];
+  private readonly values: ReadonlyMap<string, Resource>[] = [];
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(byName: ReadonlyMap<string, ReadonlyMap<string, Resource>>) {
+    let size = 16;
+    while (size < byName.size * 2) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    for (const [name, byNs] of byName) {
+      let slot = hashOf(name) & this.mask;
+      while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
+      this.slots[slot] = this.names.length;
+      this.names.push(name);
+      this.values.push(byNs);
     }
-    return m;
-  });
+  }
+
+  /** The Services named `text.slice(from, to)` (already in lower case), by namespace. */
+  get(text: string, from: number, to: number): ReadonlyMap<string, Resource> | undefined {
+    let h = HASH_SEED;
+    for (let i = from; i < to; i++) h = hashStep(h, text.charCodeAt(i));
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      const e = this.slots[slot]!;
+      if (e === -1) return undefined;
+      const name = this.names[e]!;
+      if (name.length === to - from && text.startsWith(name, from)) return this.values[e];
+    }
+  }
 }
 
 function mask(s: string): string {
-  return s.replace(/(\/\/)([^/@\s:]+):([^/@\s]+)@/g, '$1$2:***@').replace(/\b(password|passwd|pwd|secret|token)\s*=\s*\S+/gi, '$1=***');
+  // neither pattern can match without its '@' / '=' (and the first adds neither)
+  const urls = s.includes('@') ? s.replace(/(\/\/)([^/@\s:]+):([^/@\s]+)@/g, '$1$2:***@') : s;
+  return urls.includes('=') ? urls.replace(/\b(password|passwd|pwd|secret|token)\s*=\s*\S+/gi, '$1=***') : urls;
 }
 
 function clip(s: string): string {
@@ -732,14 +1015,12 @@ function yamlItems(file: string, text: string): FileItem[] {
   const out: FileItem[] = [];
   const stack: { indent: number; key: string }[] = [];
   let block: { indent: number; key: string } | undefined;
-  const unquote = (v: string) => v.replace(/^(["'])(.*)\1$/, '$2');
-  const label = (k: string | undefined) => `${file}: ${[...stack.map((x) => x.key), ...(k !== undefined ? [k] : [])].join('.') || '(value)'}`;
   for (const raw of text.split(/\r?\n/)) {
     const trimmed = raw.trim();
     if (!trimmed || trimmed.startsWith('#') || trimmed === '---') continue;
     const indent = raw.length - raw.trimStart().length;
     if (block && indent > block.indent) {
-      out.push({ key: block.key, label: label(block.key), value: trimmed });
+      out.push({ key: block.key, label: yamlLabel(file, stack, block.key), value: trimmed });
       continue;
     }
     block = undefined;
@@ -763,13 +1044,20 @@ function yamlItems(file: string, text: string): FileItem[] {
         block = { indent, key: k };
         continue;
       }
-      out.push({ key: k, label: label(k), value: unquote(v) });
+      out.push({ key: k, label: yamlLabel(file, stack, k), value: unquote(v) });
     } else {
       const parent = stack.length ? stack[stack.length - 1]!.key : undefined;
-      out.push({ key: parent, label: label(undefined), value: unquote(line) });
+      out.push({ key: parent, label: yamlLabel(file, stack, undefined), value: unquote(line) });
     }
   }
   return out;
 }
 
+function unquote(v: string): string {
+  return v.replace(/^(["'])(.*)\1$/, '$2');
+}
 
+/** `app.yaml: db.url`: the keys above a YAML value, and its own. */
+function yamlLabel(file: string, stack: readonly { key: string }[], k: string | undefined): string {
+  return `${file}: ${[...stack.map((x) => x.key), ...(k !== undefined ? [k] : [])].join('.') || '(value)'}`;
+}

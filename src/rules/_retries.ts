@@ -2,7 +2,7 @@
 import { CALL_READS, callEdges, type CallEdge } from '../graph/calls.js';
 import type { Graph } from '../graph/graph.js';
 import { meshTitle } from '../graph/mesh/injection.js';
-import { edgePolicy, RETRY_POLICY_READS, type EdgePolicy, type SetBy } from '../graph/mesh/retries.js';
+import { edgePolicies, RETRY_POLICY_READS, type EdgePolicy, type SetBy } from '../graph/mesh/retries.js';
 import type { Path, Resource } from '../load/types.js';
 import type { RelatedLocation } from './types.js';
 export { namespaceOf as nsOf } from '../graph/graph.js';
@@ -40,8 +40,13 @@ export function settingLocation(setBy: SetBy, fallback: { resource: Resource; pa
 
 /** Key that groups findings by the object and path that set something. */
 export function setterKey(setBy: SetBy): string {
-  return setBy.resource ? `${setBy.resource.id}|${JSON.stringify(setBy.path)}` : `default|${setBy.reason}`;
+  // edges that share a policy share its SetBy objects, and rules group every edge by them
+  let k = setterKeys.get(setBy);
+  if (k === undefined) setterKeys.set(setBy, (k = setBy.resource ? `${setBy.resource.id}|${JSON.stringify(setBy.path)}` : `default|${setBy.reason}`));
+  return k;
 }
+
+const setterKeys = new WeakMap<SetBy, string>();
 
 export function meshWord(p: EdgePolicy): string {
   return p.mesh ? meshTitle(p.mesh) : 'no mesh';
@@ -97,9 +102,10 @@ export const INCLUDE_DEFAULTS_SCHEMA = {
  */
 export function groupEdges(graph: Graph, accept: (p: EdgePolicy) => SetBy | undefined): { p: EdgePolicy; setBy: SetBy; callers: string[] }[] {
   const groups = new Map<string, { p: EdgePolicy; setBy: SetBy; callers: string[] }>();
+  const policies = edgePolicies(graph);
   for (const edge of callEdges(graph)) {
     if (edge.self) continue;
-    const p = edgePolicy(graph, edge);
+    const p = policies[edge.id]!;
     const setBy = accept(p);
     if (!setBy) continue;
     const key = `${setterKey(setBy)}|${edge.to.id}|${edge.port?.index ?? '-'}`;

@@ -1,5 +1,5 @@
 import { callEdges, type CallEdge } from '../graph/calls.js';
-import { edgePolicy, formatMs, parseDuration } from '../graph/mesh/retries.js';
+import { edgePolicies, formatMs, parseDuration } from '../graph/mesh/retries.js';
 import { getIn, isObject, str, type JsonValue, type Path, type Resource } from '../load/types.js';
 import { listNames, named, RETRY_READS, setterKey, target } from './_retries.js';
 import { defineRule } from './types.js';
@@ -78,8 +78,9 @@ export default defineRule<'exceeds'>({
     }
     // Kuma: merged MeshRetry and MeshTimeout per edge
     const groups = new Map<string, { edge: CallEdge; callers: string[] }>();
+    const policies = edgePolicies(graph);
     for (const edge of callEdges(graph)) {
-      const p = edgePolicy(graph, edge);
+      const p = policies[edge.id]!;
       if (p.mesh !== 'kuma' || !p.perTryTimeoutMs.setBy.resource || p.attempts.value === undefined) continue;
       const key = `${setterKey(p.attempts.setBy)}|${setterKey(p.timeoutMs.setBy)}`;
       const g = groups.get(key);
@@ -87,7 +88,7 @@ export default defineRule<'exceeds'>({
       else groups.set(key, { edge, callers: [edge.from.owner.name] });
     }
     for (const { edge, callers } of groups.values()) {
-      const p = edgePolicy(graph, edge);
+      const p = policies[edge.id]!;
       const loc = p.attempts.setBy.resource ? { resource: p.attempts.setBy.resource, path: p.attempts.setBy.path } : { resource: p.perTryTimeoutMs.setBy.resource!, path: p.perTryTimeoutMs.setBy.path };
       emit(loc.resource, loc.path, `calls from ${listNames(callers)} to ${target(graph, edge)}`, p.attempts.value!, p.perTryTimeoutMs.value!, p.timeoutMs.value ?? Number.POSITIVE_INFINITY, p.backoff?.baseMs, p.backoff?.maxMs, ` (request timeout: ${p.timeoutMs.setBy.reason})`);
     }

@@ -1,5 +1,5 @@
 import { callEdges, type CallEdge } from '../graph/calls.js';
-import { edgePolicy, type SetBy } from '../graph/mesh/retries.js';
+import { edgePolicies, type SetBy } from '../graph/mesh/retries.js';
 import { getIn, isObject, str, type JsonValue, type Path, type Resource } from '../load/types.js';
 import { IDEMPOTENT_ANNOTATION, IDEMPOTENT_METHODS, INCLUDE_DEFAULTS_SCHEMA, listNames, markedIdempotent, named, RETRY_READS, setterKey, target, unsafeConditions } from './_retries.js';
 import { defineRule } from './types.js';
@@ -129,8 +129,9 @@ export default defineRule<'route' | 'serviceProfile' | 'meshDefault', Options>({
     // Kuma's default conditions (retryOn unset) include gateway-error, for every method
     if (options.includeMeshDefaults) {
       const groups = new Map<string, { callers: string[]; edge: CallEdge; setBy: SetBy }>();
+      const policies = edgePolicies(graph);
       for (const edge of callEdges(graph)) {
-        const p = edgePolicy(graph, edge);
+        const p = policies[edge.id]!;
         if (p.mesh !== 'kuma' || p.retryOn.setBy.source !== '[KU-RETRY-XDS]') continue;
         if ((p.attempts.value ?? 1) <= 1 || !unsafeConditions(p.retryOn.value).length || markedIdempotent(edge.to)) continue;
         const key = `${setterKey(p.retryOn.setBy)}|${edge.to.id}`;

@@ -1,5 +1,5 @@
 import { callEdges, type CallEdge } from '../graph/calls.js';
-import { edgePolicy, formatMs, parseDuration, type SetBy } from '../graph/mesh/retries.js';
+import { edgePolicies, formatMs, parseDuration, type SetBy } from '../graph/mesh/retries.js';
 import { getIn, isObject, str, type JsonValue, type Path, type Resource } from '../load/types.js';
 import { because, INCLUDE_DEFAULTS_SCHEMA, listNames, named, RETRY_READS, setterKey, target } from './_retries.js';
 import { defineRule } from './types.js';
@@ -66,8 +66,9 @@ export default defineRule<'route' | 'backendRequest' | 'annotations' | 'edge', O
     }
     // Kuma: per-try and request timeout come from different policies (and from the defaults: 16 s vs 15 s)
     const groups = new Map<string, { edge: CallEdge; callers: string[]; perTry: { ms: number; setBy: SetBy }; timeout: { ms: number; setBy: SetBy } }>();
+    const policies = edgePolicies(graph);
     for (const edge of callEdges(graph)) {
-      const p = edgePolicy(graph, edge);
+      const p = policies[edge.id]!;
       if (p.mesh !== 'kuma') continue;
       const pt = p.perTryTimeoutMs.value;
       const to = p.timeoutMs.value;

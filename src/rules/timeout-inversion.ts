@@ -1,5 +1,5 @@
 import { callEdges, callsFrom, type CallEdge } from '../graph/calls.js';
-import { callerPatienceMs, edgePolicy, formatMs, worstCompletionMs, type EdgePolicy } from '../graph/mesh/retries.js';
+import { callerPatienceMs, edgePolicies, formatMs, worstCompletionMs, type EdgePolicy } from '../graph/mesh/retries.js';
 import { serviceView } from '../graph/services.js';
 import { because, edgeLocation, hopStep, listNames, RETRY_READS, setterKey, target } from './_retries.js';
 import { defineRule, type RelatedLocation } from './types.js';
@@ -36,9 +36,12 @@ export default defineRule<'inverted' | 'unbounded', Options>({
   },
   check({ graph, options, report }) {
     const groups = new Map<string, { up: CallEdge; upPolicy: EdgePolicy; patience: number; cand: Candidate; callers: string[] }>();
+    const policies = edgePolicies(graph);
+    // every edge is looked at as a downstream hop of each of its callee's callers: its worst time once
+    const completion = policies.map(worstCompletionMs);
     for (const up of callEdges(graph)) {
       if (up.self) continue;
-      const upPolicy = edgePolicy(graph, up);
+      const upPolicy = policies[up.id]!;
       const patience = callerPatienceMs(upPolicy);
       if (!patience) continue;
       let worst: Candidate | undefined;
@@ -46,8 +49,8 @@ export default defineRule<'inverted' | 'unbounded', Options>({
         if (b === up.from) continue;
         for (const down of callsFrom(graph, b)) {
           if (down.self || down.to.id === up.to.id) continue;
-          const p = edgePolicy(graph, down);
-          const ms = worstCompletionMs(p);
+          const p = policies[down.id]!;
+          const ms = completion[down.id];
           if (ms === undefined) {
             if (!options.unboundedDownstream || !p.overloadRetries) continue;
             if (!worst || worst.ms !== undefined) worst = { down, policy: p, ms: undefined };

@@ -23,7 +23,7 @@
  * Every value carries `setBy`: the object and path that set it, or the default with its source.
  */
 import { getIn, isObject, str, type JsonObject, type JsonValue, type Path, type Resource } from '../../load/types.js';
-import type { CallEdge } from '../calls.js';
+import { callEdges, type CallEdge } from '../calls.js';
 import type { Graph, PodTemplate } from '../graph.js';
 import { labelsOf } from '../labels.js';
 import { serviceView, servicesSelecting, type ServicePortView } from '../services.js';
@@ -31,7 +31,7 @@ import { waypointForService } from './ambient.js';
 import { atLeast, clusterFacts } from './facts.js';
 import { clusterDomainOf, exportedTo, exportToOf, hostsMatching } from './hosts.js';
 import { dataPlaneOf } from './injection.js';
-import type { MeshName } from './model.js';
+import type { DataPlane, MeshName } from './model.js';
 import { kumaMeshOf } from './mtls.js';
 import { destinationRulesFor, gatewayRouteParents, type RouteParent } from './routes.js';
 import { consulServices, kumaServiceRef, workloadsSelectedBy } from './targets.js';
@@ -148,13 +148,144 @@ const ISTIO_DEFAULT_RETRY_ON = ['connect-failure', 'refused-stream', 'unavailabl
 const ENVOY_BACKOFF = { baseMs: 25, maxMs: 250 };
 const ENVOY_ROUTE_TIMEOUT_MS = 15_000;
 
-/** The policy on one call edge, computed once per graph. */
-export function edgePolicy(graph: Graph, edge: CallEdge): EdgePolicy {
-  return graph.memo('retries:edge', edge.id, () => computePolicy(graph, edge));
+/** An edge's policy without the edge: what edges with the same inputs (`policyKey`) share. */
+type PolicyCore = Omit<EdgePolicy, 'edge'>;
+
+function newMap(): Map<unknown, unknown> {
+  return new Map();
 }
 
-function computePolicy(graph: Graph, edge: CallEdge): EdgePolicy {
+/** A per-graph table; `graph.memo` with a shared factory, so that a lookup allocates no closure. */
+function tableOf<K, V>(graph: Graph, key: string): Map<K, V> {
+  return graph.memo(key, newMap) as Map<K, V>;
+}
+
+/**
+ * What this module keeps per graph, fetched with one lookup per edge: policies are asked for many times per edge
+ * (every rule of the family reads all of them), and per-graph lookups add up.
+ */
+interface RetryState {
+  readonly byEdge: Map<number, EdgePolicy>;
+  /** Service id → key (`policyKey`) → the policies its callers share (`sharedPolicy`). */
+  readonly shared: Map<number, Map<string, Shared>>;
+  /** Service id → what the keys of its callers' policies need, worked out on first use. */
+  readonly services: Map<number, ServiceFacts>;
+  /** Namespaces with a DestinationRule that selects workloads by label, on first use. */
+  drSelectorNs: ReadonlySet<string> | undefined;
+  /** Caller template owner id → id of its Consul ServiceDefaults (-1: none). */
+  readonly consulCallerSd: Map<number, number>;
+  all: readonly EdgePolicy[] | undefined;
+}
+
+interface ServiceFacts {
+  /** A VirtualService for the Service has a route matching `sourceLabels`. */
+  istioSourceLabels?: boolean;
+  /** `callerNamespaces` by mesh. */
+  istioNs?: ReadonlySet<string>;
+  linkerdNs?: ReadonlySet<string>;
+  kumaNs?: ReadonlySet<string>;
+}
+
+function newRetryState(): RetryState {
+  return { byEdge: new Map(), shared: new Map(), services: new Map(), drSelectorNs: undefined, consulCallerSd: new Map(), all: undefined };
+}
+
+function stateOf(graph: Graph): RetryState {
+  return graph.memo('retries:state', newRetryState) as RetryState;
+}
+
+function factsOf(st: RetryState, svc: Resource): ServiceFacts {
+  let f = st.services.get(svc.id);
+  if (f === undefined) st.services.set(svc.id, (f = {}));
+  return f;
+}
+
+/** Every call edge's policy, by edge id (`callEdges(graph)[i]` ↔ `edgePolicies(graph)[i]`), for code that reads them all. */
+export function edgePolicies(graph: Graph): readonly EdgePolicy[] {
+  const st = stateOf(graph);
+  if (!st.all) {
+    const all: EdgePolicy[] = [];
+    for (const e of callEdges(graph)) all.push(policyOf(graph, st, e));
+    st.all = all;
+  }
+  return st.all;
+}
+
+/** The policy on one call edge, computed once per graph. */
+export function edgePolicy(graph: Graph, edge: CallEdge): EdgePolicy {
+  return policyOf(graph, stateOf(graph), edge);
+}
+
+function policyOf(graph: Graph, st: RetryState, edge: CallEdge): EdgePolicy {
+  let p = st.byEdge.get(edge.id);
+  if (p === undefined) st.byEdge.set(edge.id, (p = withEdge(edge, sharedPolicy(graph, st, edge))));
+  return p;
+}
+
+function withEdge(edge: CallEdge, c: PolicyCore): EdgePolicy {
+  return {
+    edge,
+    mesh: c.mesh,
+    mode: c.mode,
+    protocol: c.protocol,
+    attempts: c.attempts,
+    retryOn: c.retryOn,
+    overloadRetries: c.overloadRetries,
+    connectOnly: c.connectOnly,
+    perTryTimeoutMs: c.perTryTimeoutMs,
+    timeoutMs: c.timeoutMs,
+    backoff: c.backoff,
+    bound: c.bound,
+    outlierDetection: c.outlierDetection,
+    route: c.route,
+    notes: c.notes,
+  };
+}
+
+/** The policies shared by the edges to one Service with one key (`policyKey`). */
+interface Shared {
+  /** The namespace of the first caller, and its policy. */
+  readonly firstNs: string;
+  readonly first: PolicyCore;
+  /** Once a caller from another namespace came: the policy of callers in a namespace that no object names... */
+  any: PolicyCore | undefined;
+  /** ...and of callers in the namespaces that some object names (`callerNamespaces`). */
+  byNs: Map<string, PolicyCore> | undefined;
+  names: ReadonlySet<string> | undefined;
+}
+
+/**
+ * Edges whose policies read the same inputs get the same policy (less the edge): computing one (routes,
+ * DestinationRules, Kuma merges) costs far more than finding its key, and many workloads, often in many
+ * namespaces, call the same Service port. Policies are kept per destination Service and key (`policyKey`), then
+ * per caller namespace, except that callers in namespaces that no object involved names share one policy; which
+ * namespaces those objects name (`callerNamespaces`) is only worked out once callers from a second namespace come.
+ */
+function sharedPolicy(graph: Graph, st: RetryState, edge: CallEdge): PolicyCore {
   const dp = dataPlaneOf(graph, edge.from);
+  const key = policyKey(graph, st, edge, dp);
+  if (key === undefined) return computePolicy(graph, edge, dp);
+  let byKey = st.shared.get(edge.to.id);
+  if (!byKey) st.shared.set(edge.to.id, (byKey = new Map()));
+  const ns = edge.from.namespace;
+  const s = byKey.get(key);
+  if (!s) {
+    const first = computePolicy(graph, edge, dp);
+    byKey.set(key, { firstNs: ns, first, any: undefined, byNs: undefined, names: undefined });
+    return first;
+  }
+  if (ns === s.firstNs) return s.first;
+  if (!s.names) {
+    s.names = callerNamespaces(graph, st, edge.to, dp.mesh);
+    if (!s.names.has(s.firstNs)) s.any = s.first;
+  }
+  if (!s.names.has(ns)) return (s.any ??= computePolicy(graph, edge, dp));
+  let core = (s.byNs ??= new Map()).get(ns);
+  if (core === undefined) s.byNs.set(ns, (core = computePolicy(graph, edge, dp)));
+  return core;
+}
+
+function computePolicy(graph: Graph, edge: CallEdge, dp: DataPlane): PolicyCore {
   switch (dp.mesh) {
     case 'istio':
       return istioPolicy(graph, edge, dp.mode === 'ambient' ? 'ambient' : 'sidecar');
@@ -167,6 +298,159 @@ function computePolicy(graph: Graph, edge: CallEdge): EdgePolicy {
     default:
       return noProxyPolicy(graph, edge, dp.decidedBy.reason);
   }
+}
+
+/**
+ * What `computePolicy` reads of the edge besides the destination Service and the caller's namespace (which
+ * `sharedPolicy` handles); undefined when the caller's own labels matter (Istio `sourceLabels` routes and
+ * DestinationRules with a `workloadSelector`), and the edge gets a policy of its own:
+ *
+ * - Istio: the proxy mode and the port;
+ * - Linkerd: the port;
+ * - Consul: the caller's ServiceDefaults (its upstreamConfig), found by the caller's Consul name; not the port;
+ * - Kuma: the port, the caller's mesh, and which of the workload-targeted candidate policies select the caller;
+ * - no proxy: the port and the reason there is none.
+ */
+function policyKey(graph: Graph, st: RetryState, edge: CallEdge, dp: DataPlane): string | undefined {
+  const port = edge.port ? edge.port.index : -1;
+  switch (dp.mesh) {
+    case 'istio':
+      if (istioReadsCallerLabels(graph, st, edge)) return undefined;
+      return `istio|${dp.mode === 'ambient' ? 'ambient' : 'sidecar'}|${port}`;
+    case 'linkerd':
+      return `linkerd|${port}`;
+    case 'consul': {
+      let sd = st.consulCallerSd.get(edge.from.owner.id);
+      if (sd === undefined) {
+        const name = consulCallerName(graph, edge.from);
+        st.consulCallerSd.set(edge.from.owner.id, (sd = (name ? consulEntry(graph, 'ServiceDefaults', name)?.id : undefined) ?? -1));
+      }
+      return `consul|${sd}`;
+    }
+    case 'kuma':
+      return JSON.stringify(['kuma', port, kumaMeshOf(graph, edge.from).name, kumaSelections(graph, edge)]);
+    default:
+      return JSON.stringify(['none', port, dp.decidedBy.reason]);
+  }
+}
+
+/**
+ * The namespaces in which a caller of `svc` (through its mesh) may get another policy than a caller in a namespace
+ * that no object involved names: only equality with these namespaces, and `exportTo` lists (whose names are among
+ * them), ever depend on the caller's namespace. Callers anywhere else share one policy. The Service's own namespace
+ * is not among them by itself: where the policy looks there (the DestinationRule lookup path, ServiceProfiles,
+ * VirtualService ranking, producer routes), a caller in it finds what a caller elsewhere finds.
+ *
+ * - Istio: consumer GAMMA routes (in another namespace than the Service's); VirtualServices for the Service in
+ *   another namespace (ranking), those whose exportTo restricts them, and sourceNamespace matches;
+ *   DestinationRules for the Service or a route destination in another namespace than that destination's, and
+ *   every DestinationRule whose exportTo restricts it.
+ * - Linkerd: consumer GAMMA routes, and ServiceProfiles named after the Service in other namespaces.
+ * - Kuma: the namespaces of the candidate policies (`kumaCandidates`).
+ * - Consul and no proxy: none (the caller's namespace is never read).
+ */
+function callerNamespaces(graph: Graph, st: RetryState, svc: Resource, mesh: MeshName | undefined): ReadonlySet<string> {
+  switch (mesh) {
+    case 'istio': {
+      const f = factsOf(st, svc);
+      return (f.istioNs ??= istioNamespaces(graph, svc));
+    }
+    case 'linkerd': {
+      const f = factsOf(st, svc);
+      return (f.linkerdNs ??= linkerdNamespaces(graph, svc));
+    }
+    case 'kuma': {
+      const f = factsOf(st, svc);
+      return (f.kumaNs ??= kumaNamespaces(graph, svc));
+    }
+    default:
+      return EMPTY_SET;
+  }
+}
+
+const EMPTY_SET: ReadonlySet<string> = new Set();
+
+/** A namespace name no object can have: DestinationRules visible from it are those whose exportTo does not restrict them. */
+const NO_NAMESPACE = '\u0000';
+
+/** Add what an exportTo list compares the reader's namespace with, unless it exports to every namespace. */
+function addRestricted(out: Set<string>, graph: Graph, r: Resource, exportTo: readonly string[]): void {
+  if (!exportTo.length || exportTo.includes('*')) return;
+  out.add(nsOf(graph, r));
+  for (const e of exportTo) out.add(e);
+}
+
+function consumerRouteNamespaces(graph: Graph, svc: Resource, out: Set<string>): void {
+  const svcNs = nsOf(graph, svc);
+  for (const p of gammaParents(graph, svc)) {
+    const routeNs = nsOf(graph, p.route);
+    if (routeNs !== svcNs) out.add(routeNs);
+  }
+}
+
+function istioNamespaces(graph: Graph, svc: Resource): ReadonlySet<string> {
+  const out = new Set<string>();
+  const svcNs = nsOf(graph, svc);
+  consumerRouteNamespaces(graph, svc, out);
+  const fqdns = [fqdnOf(graph, svc)];
+  for (const { vs } of virtualServicesByService(graph).get(svc.id) ?? []) {
+    if (nsOf(graph, vs) !== svcNs) out.add(nsOf(graph, vs));
+    addRestricted(out, graph, vs, exportToOf(vs.obj.spec));
+    const spec = isObject(vs.obj.spec) ? vs.obj.spec : {};
+    for (const r of arr(spec.http)) {
+      if (!isObject(r)) continue;
+      for (const m of arr(r.match)) if (isObject(m) && typeof m.sourceNamespace === 'string') out.add(m.sourceNamespace);
+      const fqdn = routeDestinationFqdn(graph, vs, r);
+      if (fqdn !== undefined) fqdns.push(fqdn);
+    }
+  }
+  // applyDestinationRule looks in the caller's namespace, then the destination's (from its FQDN), then the root
+  for (const fqdn of fqdns) {
+    const destNs = fqdn.split('.')[1] ?? svcNs;
+    for (const c of destinationRulesFor(graph, fqdn, NO_NAMESPACE)) if (nsOf(graph, c.rule) !== destNs) out.add(nsOf(graph, c.rule));
+  }
+  for (const ns of restrictedDestinationRuleNamespaces(graph)) out.add(ns);
+  return out.size ? out : EMPTY_SET;
+}
+
+/** What the exportTo lists of DestinationRules that restrict them compare the reader's namespace with. */
+function restrictedDestinationRuleNamespaces(graph: Graph): ReadonlySet<string> {
+  return graph.memo('retries:istio:restrictedDr', () => {
+    const out = new Set<string>();
+    for (const dr of graph.ofKind('networking.istio.io', 'DestinationRule')) addRestricted(out, graph, dr, exportToOf(dr.obj.spec));
+    return out;
+  });
+}
+
+function linkerdNamespaces(graph: Graph, svc: Resource): ReadonlySet<string> {
+  const out = new Set<string>();
+  consumerRouteNamespaces(graph, svc, out);
+  const profiles = graph.memo('retries:linkerd:profileNs', () => {
+    const m = new Map<string, Set<string>>();
+    for (const sp of graph.ofKind('linkerd.io', 'ServiceProfile')) {
+      let l = m.get(sp.name);
+      if (!l) m.set(sp.name, (l = new Set()));
+      l.add(sp.namespace ?? '');
+    }
+    return m;
+  });
+  // serviceProfileFor looks in the caller's namespace, then the Service's
+  for (const ns of profiles.get(fqdnOf(graph, svc)) ?? []) if (ns !== nsOf(graph, svc)) out.add(ns);
+  return out.size ? out : EMPTY_SET;
+}
+
+function kumaNamespaces(graph: Graph, svc: Resource): ReadonlySet<string> {
+  // kumaConfs compares the caller's namespace with a policy's, except for policies in the system namespace and
+  // for producer entries (a MeshService target in the policy's own namespace), which apply to every caller
+  const system = clusterFacts(graph).kuma.controlPlaneNamespace;
+  const out = new Set<string>();
+  for (const kind of KUMA_KINDS) {
+    for (const e of kumaCandidates(graph, kind, svc.id)) {
+      if (e.namespace === system) continue;
+      if (e.to.some((t) => !t.service || (t.service.id === svc.id && t.service.namespace !== e.namespace))) out.add(e.namespace);
+    }
+  }
+  return out.size ? out : EMPTY_SET;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -183,20 +467,21 @@ function at(resource: Resource, path: Path, reason: string): SetBy {
 
 
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
 /** Go / protobuf durations: `1.5s`, `250ms`, `1m30s`, `2h`; a bare number is seconds. Undefined when unparsable. */
 export function parseDuration(v: JsonValue | undefined): number | undefined {
   if (typeof v === 'number') return v * 1000;
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   let total = 0;
   let rest = s;
   if (!rest) return undefined;
   while (rest) {
     const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
     if (!m) return undefined;
-    total += Number(m[1]) * units[m[2]!]!;
+    total += Number(m[1]) * DURATION_UNITS[m[2]!]!;
     rest = rest.slice(m[0].length);
   }
   return total;
@@ -242,11 +527,10 @@ interface Draft {
   overload?: boolean;
 }
 
-function finish(edge: CallEdge, mesh: MeshName | undefined, mode: EdgePolicy['mode'], d: Draft): EdgePolicy {
+function finish(mesh: MeshName | undefined, mode: EdgePolicy['mode'], d: Draft): PolicyCore {
   const c = classify(d.retryOn.value, d.protocol.value, d.perTry.value);
   const retried = d.attempts.value === undefined || d.attempts.value > 1;
   return {
-    edge,
     mesh,
     mode,
     protocol: d.protocol,
@@ -328,9 +612,9 @@ function isHttp(p: EdgeProtocol): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // No proxy
 
-function noProxyPolicy(graph: Graph, edge: CallEdge, why: string): EdgePolicy {
+function noProxyPolicy(graph: Graph, edge: CallEdge, why: string): PolicyCore {
   const none = def(`the caller runs no mesh proxy (${why}); whatever its own client does is not in the manifests`);
-  return finish(edge, undefined, 'none', {
+  return finish(undefined, 'none', {
     protocol: portProtocol(graph, edge.to, edge.port, undefined),
     attempts: { value: 1, setBy: none },
     retryOn: { value: [], setBy: none },
@@ -365,6 +649,10 @@ function istioRetryFacts(graph: Graph): IstioFactsExtra {
 }
 
 function istioDefaultRetry(graph: Graph): { attempts: Setting<number>; retryOn: Setting<readonly string[]> } {
+  return graph.memo('retries:istioDefaultRetry', () => computeIstioDefaultRetry(graph));
+}
+
+function computeIstioDefaultRetry(graph: Graph): { attempts: Setting<number>; retryOn: Setting<readonly string[]> } {
   const f = istioRetryFacts(graph);
   if (f.defaultAttempts !== undefined) {
     const sb = def(`meshConfig.defaultHttpRetryPolicy.attempts=${f.defaultAttempts} (cluster.istio.defaultHttpRetryPolicy)`, '[I-API-MESH default_http_retry_policy]');
@@ -407,6 +695,30 @@ function virtualServicesByService(graph: Graph): ReadonlyMap<number, readonly Vs
   });
 }
 
+/**
+ * Whether the policy of an Istio edge may depend on the caller's labels, not only on its namespace: a
+ * VirtualService of the destination has a route matching `sourceLabels`, or a DestinationRule in the caller's
+ * namespace selects workloads (`workloadSelector`). Such edges are not shared (`policyKey`).
+ */
+function istioReadsCallerLabels(graph: Graph, st: RetryState, edge: CallEdge): boolean {
+  if ((st.drSelectorNs ??= selectorNamespaces(graph)).has(edge.from.namespace)) return true;
+  const f = factsOf(st, edge.to);
+  return (f.istioSourceLabels ??= (virtualServicesByService(graph).get(edge.to.id) ?? []).some((e) => matchesSourceLabels(e.vs)));
+}
+
+/** Namespaces with a DestinationRule that selects workloads by label. */
+function selectorNamespaces(graph: Graph): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const dr of graph.ofKind('networking.istio.io', 'DestinationRule')) {
+    if (isObject(getIn(dr.obj, ['spec', 'workloadSelector', 'matchLabels']))) out.add(nsOf(graph, dr));
+  }
+  return out;
+}
+
+function matchesSourceLabels(vs: Resource): boolean {
+  return arr(getIn(vs.obj, ['spec', 'http'])).some((r) => isObject(r) && arr(r.match).some((m) => isObject(m) && isObject(m.sourceLabels)));
+}
+
 function isGenericMatch(m: JsonValue): boolean {
   if (!isObject(m)) return true;
   const keys = Object.keys(m).filter((k) => k !== 'name' && k !== 'gateways' && k !== 'sourceLabels' && k !== 'sourceNamespace');
@@ -440,10 +752,9 @@ function idempotentMethods(matches: JsonValue[] | undefined, read: (m: JsonObjec
   return methods;
 }
 
-function istioPolicy(graph: Graph, edge: CallEdge, mode: 'sidecar' | 'ambient'): EdgePolicy {
-  const protocol = portProtocol(graph, edge.to, edge.port, 'istio');
-  const notes: string[] = [];
-  const noRetry = (sb: SetBy): Draft => ({
+/** A draft where one reason says there are no retries, no timeouts and nothing else. */
+function noRetry(protocol: Setting<EdgeProtocol>, notes: string[], sb: SetBy): Draft {
+  return {
     protocol,
     attempts: { value: 1, setBy: sb },
     retryOn: { value: [], setBy: sb },
@@ -452,27 +763,42 @@ function istioPolicy(graph: Graph, edge: CallEdge, mode: 'sidecar' | 'ambient'):
     bound: { value: undefined, setBy: sb },
     outlier: { value: false, setBy: sb },
     notes,
-  });
+  };
+}
+
+/** Istio's defaults that depend on nothing (Settings are never changed, only replaced, so drafts share them). */
+const ISTIO_DEFAULTS = {
+  perTry: { value: undefined, setBy: def('no per-try timeout: each attempt may use the whole route timeout', '[I-API-VS HTTPRetry.perTryTimeout]') },
+  timeout: { value: undefined, setBy: def('Istio sets no route timeout unless a route does (it disables Envoy\'s 15 s default)', '[I-ROUTE setTimeout]') },
+  bound: { value: undefined, setBy: def('Istio sets the retry circuit breaker to 2^32-1 and no retry budget unless a DestinationRule does', '[I-CTP getDefaultCircuitBreakerThresholds]') },
+  outlier: { value: false, setBy: def('outlier detection is off unless a DestinationRule sets trafficPolicy.outlierDetection', '[I-CTP applyOutlierDetection]') },
+} as const;
+
+function istioPolicy(graph: Graph, edge: CallEdge, mode: 'sidecar' | 'ambient'): PolicyCore {
+  const protocol = portProtocol(graph, edge.to, edge.port, 'istio');
+  const notes: string[] = [];
   if (protocol.value === 'tcp') {
-    return finish(edge, 'istio', mode, noRetry(def(`${portLabel(edge)} is proxied as TCP (${protocol.setBy.reason}): Istio has no request retries or timeouts for it`, '[I-PROTO]')));
+    return finish('istio', mode, noRetry(protocol, notes, def(`${portLabel(edge)} is proxied as TCP (${protocol.setBy.reason}): Istio has no request retries or timeouts for it`, '[I-PROTO]')));
   }
   if (mode === 'ambient') {
     const wp = waypointForService(graph, edge.to);
     if (!wp.waypoint) {
-      return finish(edge, 'istio', mode, noRetry(def(`the caller is in ambient mode and ${edge.to.name} has no waypoint (${wp.decidedBy.reason}): ztunnel applies no L7 retries or timeouts`, '[I-DOC-AMB-L4]', wp.decidedBy.assumed)));
+      return finish('istio', mode, noRetry(protocol, notes, def(`the caller is in ambient mode and ${edge.to.name} has no waypoint (${wp.decidedBy.reason}): ztunnel applies no L7 retries or timeouts`, '[I-DOC-AMB-L4]', wp.decidedBy.assumed)));
     }
     notes.push(`ambient: the waypoint ${wp.waypoint.namespace}/${wp.waypoint.name} applies the route`);
   }
   if (protocol.value === 'unknown') notes.push(`the protocol of ${portLabel(edge)} is detected at run time; HTTP is assumed for the retry defaults`);
 
+  const retry = istioDefaultRetry(graph);
   const d: Draft = {
     protocol,
-    ...istioDefaultRetry(graph),
-    perTry: { value: undefined, setBy: def('no per-try timeout: each attempt may use the whole route timeout', '[I-API-VS HTTPRetry.perTryTimeout]') },
-    timeout: { value: undefined, setBy: def('Istio sets no route timeout unless a route does (it disables Envoy\'s 15 s default)', '[I-ROUTE setTimeout]') },
+    attempts: retry.attempts,
+    retryOn: retry.retryOn,
+    perTry: ISTIO_DEFAULTS.perTry,
+    timeout: ISTIO_DEFAULTS.timeout,
     backoff: ENVOY_BACKOFF,
-    bound: { value: undefined, setBy: def('Istio sets the retry circuit breaker to 2^32-1 and no retry budget unless a DestinationRule does', '[I-CTP getDefaultCircuitBreakerThresholds]') },
-    outlier: { value: false, setBy: def('outlier detection is off unless a DestinationRule sets trafficPolicy.outlierDetection', '[I-CTP applyOutlierDetection]') },
+    bound: ISTIO_DEFAULTS.bound,
+    outlier: ISTIO_DEFAULTS.outlier,
     notes,
   };
 
@@ -485,7 +811,7 @@ function istioPolicy(graph: Graph, edge: CallEdge, mode: 'sidecar' | 'ambient'):
   }
   applyDestinationRule(graph, edge, d, destinationFqdn);
   applyBackendTrafficPolicy(graph, edge, d);
-  return finish(edge, 'istio', mode, d);
+  return finish('istio', mode, d);
 }
 
 function pickVirtualService(graph: Graph, edge: CallEdge): Resource | undefined {
@@ -493,9 +819,18 @@ function pickVirtualService(graph: Graph, edge: CallEdge): Resource | undefined 
   const callerNs = edge.from.namespace;
   const visible = all.filter(({ vs }) => exportedTo(graph, vs, exportToOf(vs.obj.spec), callerNs)).map((e) => e.vs);
   if (!visible.length) return undefined;
+  if (visible.length === 1) return visible[0];
   const svcNs = nsOf(graph, edge.to);
-  const rank = (r: Resource) => (nsOf(graph, r) === callerNs ? 0 : nsOf(graph, r) === svcNs ? 1 : 2);
-  return [...visible].sort((a, b) => rank(a) - rank(b) || a.id - b.id)[0];
+  return [...visible].sort((a, b) => vsRank(graph, a, callerNs, svcNs) - vsRank(graph, b, callerNs, svcNs) || a.id - b.id)[0];
+}
+
+/** VirtualServices in the caller's namespace come first, then those in the Service's. */
+function vsRank(graph: Graph, r: Resource, callerNs: string, svcNs: string): number {
+  return nsOf(graph, r) === callerNs ? 0 : nsOf(graph, r) === svcNs ? 1 : 2;
+}
+
+function routeAttempts(r: JsonObject): number {
+  return isObject(r.retries) ? (typeof r.retries.attempts === 'number' ? r.retries.attempts : 0) + 1 : 3;
 }
 
 /** Apply the VirtualService route that the caller's requests take; returns the FQDN of its first destination. */
@@ -506,8 +841,7 @@ function applyVirtualService(graph: Graph, edge: CallEdge, vs: Resource, d: Draf
     .filter((x): x is { r: JsonObject; i: number } => isObject(x.r) && istioRouteAppliesTo(x.r, edge.from));
   if (!routes.length) return undefined;
   const generic = routes.find(({ r }) => arr(r.match).length === 0 || arr(r.match).some(isGenericMatch));
-  const attemptsOf = (r: JsonObject) => (isObject(r.retries) ? (typeof r.retries.attempts === 'number' ? r.retries.attempts : 0) + 1 : 3);
-  const chosen = generic ?? [...routes].sort((a, b) => attemptsOf(b.r) - attemptsOf(a.r) || a.i - b.i)[0]!;
+  const chosen = generic ?? [...routes].sort((a, b) => routeAttempts(b.r) - routeAttempts(a.r) || a.i - b.i)[0]!;
   if (!generic && routes.length > 1) d.notes.push(`no route of VirtualService ${vs.name} takes all requests; the one with the most attempts (http[${chosen.i}]) is assumed`);
   const { r, i } = chosen;
   const base: Path = ['spec', 'http', i];
@@ -536,54 +870,62 @@ function applyVirtualService(graph: Graph, edge: CallEdge, vs: Resource, d: Draf
   const to = parseDuration(r.timeout);
   if (to !== undefined && to > 0) d.timeout = { value: to, setBy: at(vs, [...base, 'timeout'], `${label} timeout=${formatMs(to)}`) };
   // the DestinationRule that matters is the destination's
+  return routeDestinationFqdn(graph, vs, r);
+}
+
+/** The FQDN of the Service that a VirtualService http route's first destination names, if one does. */
+function routeDestinationFqdn(graph: Graph, vs: Resource, r: JsonObject): string | undefined {
   const dest = arr(r.route).find(isObject);
   const host = isObject(dest) && isObject(dest.destination) ? str(dest.destination.host) : undefined;
   if (!host) return undefined;
-  return hostsMatching(graph, host, nsOf(graph, vs)).services[0] ? fqdnOf(graph, hostsMatching(graph, host, nsOf(graph, vs)).services[0]!) : undefined;
+  const svc = hostsMatching(graph, host, nsOf(graph, vs)).services[0];
+  return svc ? fqdnOf(graph, svc) : undefined;
 }
 
 function fqdnOf(graph: Graph, svc: Resource): string {
-  return `${svc.name}.${nsOf(graph, svc)}.svc.${clusterDomainOf(graph).value}`.toLowerCase();
+  const byId = tableOf<number, string>(graph, 'retries:fqdn');
+  let fqdn = byId.get(svc.id);
+  if (fqdn === undefined) byId.set(svc.id, (fqdn = `${svc.name}.${nsOf(graph, svc)}.svc.${clusterDomainOf(graph).value}`.toLowerCase()));
+  return fqdn;
 }
 
 /** The DestinationRule on the lookup path: client namespace, service namespace, root namespace [I-PUSH]. */
 function applyDestinationRule(graph: Graph, edge: CallEdge, d: Draft, destinationFqdn: string | undefined): void {
   const fqdn = destinationFqdn ?? fqdnOf(graph, edge.to);
   const callerNs = edge.from.namespace;
-  const svcName = fqdn.split('.');
-  const svcNs = svcName[1] ?? nsOf(graph, edge.to);
+  // the destination's namespace: the FQDN's second label
+  const d1 = fqdn.indexOf('.');
+  const d2 = d1 < 0 ? -1 : fqdn.indexOf('.', d1 + 1);
+  const svcNs = d1 < 0 ? nsOf(graph, edge.to) : fqdn.slice(d1 + 1, d2 < 0 ? fqdn.length : d2);
   const root = clusterFacts(graph).istio.rootNamespace;
-  const candidates = destinationRulesFor(graph, fqdn, callerNs).filter((c) => {
-    const sel = getIn(c.rule.obj, ['spec', 'workloadSelector', 'matchLabels']);
-    if (isObject(sel)) {
-      if (nsOf(graph, c.rule) !== callerNs) return false;
-      for (const [k, v] of Object.entries(sel)) if (edge.from.labels[k] !== v) return false;
+  const candidates = destinationRulesFor(graph, fqdn, callerNs);
+  // the first namespace of the lookup path that has one wins; there, exact hosts before wildcards, then the oldest
+  let chosenEntry: (typeof candidates)[number] | undefined;
+  for (let step = 0; step < 3 && !chosenEntry; step++) {
+    const ns = step === 0 ? callerNs : step === 1 ? svcNs : root;
+    for (const c of candidates) {
+      if (nsOf(graph, c.rule) !== ns || !destinationRuleSelects(c.rule, edge.from, graph)) continue;
+      if (!chosenEntry || comesFirst(c, chosenEntry)) chosenEntry = c;
     }
-    return true;
-  });
-  const order = [callerNs, svcNs, root];
-  let chosen: Resource | undefined;
-  for (const ns of order) {
-    const inNs = candidates.filter((c) => nsOf(graph, c.rule) === ns);
-    if (!inNs.length) continue;
-    chosen = [...inNs].sort((a, b) => Number(a.host.startsWith('*')) - Number(b.host.startsWith('*')) || a.rule.id - b.rule.id)[0]!.rule;
-    break;
   }
-  if (!chosen) return;
+  if (!chosenEntry) return;
+  const chosen = chosenEntry.rule;
   const label = `DestinationRule ${nsOf(graph, chosen)}/${chosen.name}`;
-  const tp = getIn(chosen.obj, ['spec', 'trafficPolicy']);
+  const tp = getIn(chosen.obj, TRAFFIC_POLICY);
   if (!isObject(tp)) return;
-  let poolPath: Path = ['spec', 'trafficPolicy'];
+  let poolPath: Path = TRAFFIC_POLICY;
   let pool: JsonObject = tp;
   const port = edge.port?.port;
   if (port !== undefined) {
-    arr(tp.portLevelSettings).forEach((pl, i) => {
+    const levels = arr(tp.portLevelSettings);
+    for (let i = 0; i < levels.length; i++) {
+      const pl = levels[i];
       if (isObject(pl) && isObject(pl.port) && pl.port.number === port) {
         // port-level settings replace the destination-level ones without inheriting [I-API-DR port_level_settings]
         pool = pl;
         poolPath = ['spec', 'trafficPolicy', 'portLevelSettings', i];
       }
-    });
+    }
   }
   const version = clusterFacts(graph).istio.version;
   if (isObject(tp.retryBudget)) {
@@ -612,6 +954,24 @@ function applyDestinationRule(graph: Graph, edge: CallEdge, d: Draft, destinatio
   else if (pool !== tp && isObject(tp.outlierDetection)) {
     d.outlier = { value: false, setBy: at(chosen, poolPath, `${label} sets outlierDetection only at the top level, and its portLevelSettings for port ${port} replace the top-level settings without inheriting them [I-API-DR port_level_settings]`) };
   }
+}
+
+const TRAFFIC_POLICY: Path = ['spec', 'trafficPolicy'];
+const WORKLOAD_SELECTOR: Path = ['spec', 'workloadSelector', 'matchLabels'];
+
+/** A DestinationRule with a workloadSelector applies only to the workloads it selects, in its own namespace. */
+function destinationRuleSelects(rule: Resource, caller: PodTemplate, graph: Graph): boolean {
+  const sel = getIn(rule.obj, WORKLOAD_SELECTOR);
+  if (!isObject(sel)) return true;
+  if (nsOf(graph, rule) !== caller.namespace) return false;
+  for (const [k, v] of Object.entries(sel)) if (caller.labels[k] !== v) return false;
+  return true;
+}
+
+function comesFirst(a: { host: string; rule: Resource }, b: { host: string; rule: Resource }): boolean {
+  const wa = a.host.startsWith('*') ? 1 : 0;
+  const wb = b.host.startsWith('*') ? 1 : 0;
+  return wa !== wb ? wa < wb : a.rule.id < b.rule.id;
 }
 
 /** Istio 1.27.x, 1.28.0-1.28.5 and 1.29.0-1.29.1 read an unset retryBudget.percent as 0.2 % [I-RN-RB-PERCENT]. */
@@ -650,9 +1010,9 @@ function applyBackendTrafficPolicy(graph: Graph, edge: CallEdge, d: Draft): void
 // ---------------------------------------------------------------------------------------------------------
 // Gateway API routes attached to a Service (GAMMA)
 
-/** The HTTPRoute (Gateway API or Linkerd's) attached to the destination Service that applies to this caller. */
-function gammaRouteFor(graph: Graph, edge: CallEdge): RouteParent | undefined {
-  const parents = graph.memo('retries:gammaByService', () => {
+/** HTTP and gRPC routes attached to a Service (GAMMA), resolved. */
+function gammaParents(graph: Graph, svc: Resource): readonly RouteParent[] {
+  const bySvc = graph.memo('retries:gammaByService', () => {
     const m = new Map<number, RouteParent[]>();
     for (const p of gatewayRouteParents(graph)) {
       if (p.kind !== 'Service' || p.status !== 'ok' || !p.target) continue;
@@ -662,8 +1022,16 @@ function gammaRouteFor(graph: Graph, edge: CallEdge): RouteParent | undefined {
       else m.set(p.target.id, [p]);
     }
     return m;
-  }).get(edge.to.id);
-  if (!parents) return undefined;
+  });
+  return bySvc.get(svc.id) ?? NO_PARENTS;
+}
+
+const NO_PARENTS: readonly RouteParent[] = [];
+
+/** The HTTPRoute (Gateway API or Linkerd's) attached to the destination Service that applies to this caller. */
+function gammaRouteFor(graph: Graph, edge: CallEdge): RouteParent | undefined {
+  const parents = gammaParents(graph, edge.to);
+  if (!parents.length) return undefined;
   const svcNs = nsOf(graph, edge.to);
   const applicable = parents.filter((p) => {
     const routeNs = nsOf(graph, p.route);
@@ -742,31 +1110,32 @@ export function serviceProfileFor(graph: Graph, svc: Resource, callerNs: string)
   return graph.find('linkerd.io', 'ServiceProfile', callerNs, fqdn) ?? graph.find('linkerd.io', 'ServiceProfile', nsOf(graph, svc), fqdn);
 }
 
-function linkerdPolicy(graph: Graph, edge: CallEdge): EdgePolicy {
+const LINKERD_NONE = def('Linkerd retries nothing and sets no timeout unless configured', '[L-DOC-RT]');
+/** Linkerd's defaults (shared by every draft: Settings are replaced, never changed). */
+const LINKERD_DEFAULTS = {
+  attempts: { value: 1, setBy: LINKERD_NONE },
+  retryOn: { value: [] as readonly string[], setBy: LINKERD_NONE },
+  perTry: { value: undefined, setBy: LINKERD_NONE },
+  timeout: { value: undefined, setBy: LINKERD_NONE },
+  backoff: { baseMs: 25, maxMs: 250 },
+  bound: { value: undefined, setBy: def('annotation-based retries have no retry budget in Linkerd', '[L-PAPI outbound.proto HttpRoute.Retry]') },
+  outlier: { value: false, setBy: def('failure accrual is off unless the Service sets balancer.linkerd.io/failure-accrual', '[L-DOC-CB]') },
+} as const;
+
+function linkerdPolicy(graph: Graph, edge: CallEdge): PolicyCore {
   const protocol = portProtocol(graph, edge.to, edge.port, 'linkerd');
   const notes: string[] = [];
-  const none = def('Linkerd retries nothing and sets no timeout unless configured', '[L-DOC-RT]');
-  const d: Draft = {
-    protocol,
-    attempts: { value: 1, setBy: none },
-    retryOn: { value: [], setBy: none },
-    perTry: { value: undefined, setBy: none },
-    timeout: { value: undefined, setBy: none },
-    backoff: { baseMs: 25, maxMs: 250 },
-    bound: { value: undefined, setBy: def('annotation-based retries have no retry budget in Linkerd', '[L-PAPI outbound.proto HttpRoute.Retry]') },
-    outlier: { value: false, setBy: def('failure accrual is off unless the Service sets balancer.linkerd.io/failure-accrual', '[L-DOC-CB]') },
-    notes,
-  };
+  const d: Draft = { ...LINKERD_DEFAULTS, protocol, notes };
   const fa = annotationsOf(edge.to)['balancer.linkerd.io/failure-accrual'];
   if (fa) d.outlier = { value: true, setBy: at(edge.to, ['metadata', 'annotations', 'balancer.linkerd.io/failure-accrual'], `Service ${edge.to.name} balancer.linkerd.io/failure-accrual=${fa}`) };
   if (protocol.value === 'tcp') {
     d.attempts = { value: 1, setBy: def(`${portLabel(edge)} is opaque TCP to Linkerd (${protocol.setBy.reason}): no request retries`) };
-    return finish(edge, 'linkerd', 'sidecar', d);
+    return finish('linkerd', 'sidecar', d);
   }
   const sp = serviceProfileFor(graph, edge.to, edge.from.namespace);
   if (sp) {
     applyServiceProfile(graph, sp, d);
-    return finish(edge, 'linkerd', 'sidecar', d);
+    return finish('linkerd', 'sidecar', d);
   }
   // annotations: a route's retry (resp. timeout) annotations replace all of the Service's
   const gamma = gammaRouteFor(graph, edge);
@@ -808,7 +1177,7 @@ function linkerdPolicy(graph: Graph, edge: CallEdge): EdgePolicy {
     const key = tAnn['timeout.linkerd.io/request'] !== undefined ? 'timeout.linkerd.io/request' : 'timeout.linkerd.io/response';
     d.timeout = { value: req, setBy: at(timeoutSrc.r, ['metadata', 'annotations', key], `${tLabel} ${key}=${formatMs(req)}`) };
   }
-  return finish(edge, 'linkerd', 'sidecar', d);
+  return finish('linkerd', 'sidecar', d);
 }
 
 function firstPresent(ann: Record<string, string>, keys: readonly string[]): string {
@@ -862,6 +1231,11 @@ export function consulNameOf(graph: Graph, svc: Resource): string {
   return renamed?.split(',')[0]?.trim() || svc.name;
 }
 
+/** The Consul service name the caller's proxy runs as: its first Service's, else its own annotation. */
+function consulCallerName(graph: Graph, t: PodTemplate): string | undefined {
+  return servicesSelecting(graph, t).map((s) => consulNameOf(graph, s))[0] ?? t.annotations['consul.hashicorp.com/connect-service'];
+}
+
 /** The Consul config entry of a kind for a service name (config entries are keyed by name), through a per-kind index. */
 function consulEntry(graph: Graph, kind: string, name: string): Resource | undefined {
   const byName = graph.memo('retries:consul', kind, () => {
@@ -883,25 +1257,34 @@ function consulProtocol(graph: Graph, svc: Resource): Setting<EdgeProtocol> {
   return { value: 'tcp', setBy: def(`no ServiceDefaults sets a protocol for ${name}, so Consul treats it as TCP`, '[C-SD-TYPES]') };
 }
 
-function consulPolicy(graph: Graph, edge: CallEdge): EdgePolicy {
+const CONSUL_NONE = def('Consul configures no retries unless a ServiceRouter does', '[C-ROUTES getRetryPolicyForDestination]');
+/** Consul's defaults (shared by every draft: Settings are replaced, never changed). */
+const CONSUL_DEFAULTS = {
+  attempts: { value: 1, setBy: CONSUL_NONE },
+  retryOn: { value: [] as readonly string[], setBy: CONSUL_NONE },
+  perTry: { value: undefined, setBy: CONSUL_NONE },
+  httpTimeout: { value: ENVOY_ROUTE_TIMEOUT_MS, setBy: def("Envoy's default route timeout of 15 s (Consul sets none unless requestTimeout is set)", '[C-ROUTES; E-ROUTE-PROTO]') },
+  tcpTimeout: { value: undefined, setBy: def('TCP upstream: no request timeout') },
+  bound: { value: { kind: 'circuit-breaker', maxConcurrent: 3, text: "Envoy's default of 3 concurrent retries" }, setBy: def("Consul leaves Envoy's retry circuit breaker at its default of 3 (not verified for every Consul version)", '[E-CB-PROTO]', true) },
+  outlier: { value: false, setBy: def('no passiveHealthCheck in the caller\'s ServiceDefaults upstreamConfig', '[C-DOC-SD]') },
+} as const;
+
+function consulPolicy(graph: Graph, edge: CallEdge): PolicyCore {
   const protocol = consulProtocol(graph, edge.to);
   const name = consulNameOf(graph, edge.to);
-  const none = def('Consul configures no retries unless a ServiceRouter does', '[C-ROUTES getRetryPolicyForDestination]');
   const d: Draft = {
     protocol,
-    attempts: { value: 1, setBy: none },
-    retryOn: { value: [], setBy: none },
-    perTry: { value: undefined, setBy: none },
-    timeout: isHttp(protocol.value)
-      ? { value: ENVOY_ROUTE_TIMEOUT_MS, setBy: def("Envoy's default route timeout of 15 s (Consul sets none unless requestTimeout is set)", '[C-ROUTES; E-ROUTE-PROTO]') }
-      : { value: undefined, setBy: def('TCP upstream: no request timeout') },
+    attempts: CONSUL_DEFAULTS.attempts,
+    retryOn: CONSUL_DEFAULTS.retryOn,
+    perTry: CONSUL_DEFAULTS.perTry,
+    timeout: isHttp(protocol.value) ? CONSUL_DEFAULTS.httpTimeout : CONSUL_DEFAULTS.tcpTimeout,
     backoff: ENVOY_BACKOFF,
-    bound: { value: { kind: 'circuit-breaker', maxConcurrent: 3, text: "Envoy's default of 3 concurrent retries" }, setBy: def("Consul leaves Envoy's retry circuit breaker at its default of 3 (not verified for every Consul version)", '[E-CB-PROTO]', true) },
-    outlier: { value: false, setBy: def('no passiveHealthCheck in the caller\'s ServiceDefaults upstreamConfig', '[C-DOC-SD]') },
+    bound: CONSUL_DEFAULTS.bound,
+    outlier: CONSUL_DEFAULTS.outlier,
     notes: [],
   };
   // outlier detection is configured by the caller's ServiceDefaults upstreamConfig
-  const callerName = servicesSelecting(graph, edge.from).map((s) => consulNameOf(graph, s))[0] ?? edge.from.annotations['consul.hashicorp.com/connect-service'];
+  const callerName = consulCallerName(graph, edge.from);
   const callerSd = callerName ? consulEntry(graph, 'ServiceDefaults', callerName) : undefined;
   if (callerSd) {
     const uc = getIn(callerSd.obj, ['spec', 'upstreamConfig']);
@@ -912,7 +1295,7 @@ function consulPolicy(graph: Graph, edge: CallEdge): EdgePolicy {
       else if (isObject(uc.defaults) && isObject(uc.defaults.passiveHealthCheck)) d.outlier = { value: true, setBy: at(callerSd, ['spec', 'upstreamConfig', 'defaults', 'passiveHealthCheck'], `ServiceDefaults ${callerSd.name} upstreamConfig.defaults.passiveHealthCheck`) };
     }
   }
-  if (!isHttp(protocol.value)) return finish(edge, 'consul', 'sidecar', d);
+  if (!isHttp(protocol.value)) return finish('consul', 'sidecar', d);
   const router = consulEntry(graph, 'ServiceRouter', name);
   if (router) {
     const routes = arr(getIn(router.obj, ['spec', 'routes'])).map((r, i) => ({ r, i })).filter((x): x is { r: JsonObject; i: number } => isObject(x.r));
@@ -941,13 +1324,13 @@ function consulPolicy(graph: Graph, edge: CallEdge): EdgePolicy {
       if (rt !== undefined) {
         d.timeout = rt < 0 ? { value: undefined, setBy: at(router, [...base, 'requestTimeout'], `${label} requestTimeout is negative, which disables the timeout`) } : rt > 0 ? { value: rt, setBy: at(router, [...base, 'requestTimeout'], `${label} requestTimeout=${formatMs(rt)}`) } : d.timeout;
       }
-      return finish(edge, 'consul', 'sidecar', d);
+      return finish('consul', 'sidecar', d);
     }
   }
   const resolver = consulEntry(graph, 'ServiceResolver', name);
   const rt = resolver ? parseDuration(getIn(resolver.obj, ['spec', 'requestTimeout'])) : undefined;
   if (resolver && rt !== undefined && rt > 0 && !router) d.timeout = { value: rt, setBy: at(resolver, ['spec', 'requestTimeout'], `ServiceResolver ${resolver.name} requestTimeout=${formatMs(rt)}`) };
-  return finish(edge, 'consul', 'sidecar', d);
+  return finish('consul', 'sidecar', d);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1063,15 +1446,37 @@ function kumaPolicyIndex(graph: Graph, kind: 'MeshRetry' | 'MeshTimeout' | 'Mesh
   });
 }
 
-function kumaConfs(graph: Graph, edge: CallEdge, kind: 'MeshRetry' | 'MeshTimeout' | 'MeshCircuitBreaker'): KumaConf[] {
+type KumaKind = 'MeshRetry' | 'MeshTimeout' | 'MeshCircuitBreaker';
+const KUMA_KINDS: readonly KumaKind[] = ['MeshRetry', 'MeshTimeout', 'MeshCircuitBreaker'];
+const KUMA_CANDIDATE_TABLES: Readonly<Record<KumaKind, string>> = { MeshRetry: 'retries:kuma:to:MeshRetry', MeshTimeout: 'retries:kuma:to:MeshTimeout', MeshCircuitBreaker: 'retries:kuma:to:MeshCircuitBreaker' };
+
+/** Policies of a kind that may apply to calls to a Service: the mesh-wide ones, then those naming it (per kind and Service). */
+function kumaCandidates(graph: Graph, kind: KumaKind, svcId: number): readonly KumaPolicyEntry[] {
+  const table = tableOf<number, readonly KumaPolicyEntry[]>(graph, KUMA_CANDIDATE_TABLES[kind]);
+  let out = table.get(svcId);
+  if (out === undefined) {
+    const index = kumaPolicyIndex(graph, kind);
+    table.set(svcId, (out = [...new Set([...index.meshWide, ...(index.byService.get(svcId) ?? [])])]));
+  }
+  return out;
+}
+
+/** Which of the workload-targeted candidate policies (`kumaCandidates`, every kind) select the caller, as bits. */
+function kumaSelections(graph: Graph, edge: CallEdge): string {
+  let bits = '';
+  for (const kind of KUMA_KINDS) {
+    for (const e of kumaCandidates(graph, kind, edge.to.id)) if (e.selected) bits += e.selected.has(edge.from) ? '1' : '0';
+  }
+  return bits;
+}
+
+function kumaConfs(graph: Graph, edge: CallEdge, kind: KumaKind): KumaConf[] {
   const out: KumaConf[] = [];
   const mesh = kumaMeshOf(graph, edge.from).name;
   const defaults = kumaDefaultsExist(graph);
   if (defaults.exist) out.push({ policy: undefined, path: [], conf: KUMA_DEFAULTS[kind]!, rank: 0, label: `Kuma's default ${kind} ${KUMA_DEFAULT_NAMES[kind]!.replace('<mesh>', mesh)} (created with every mesh since Kuma 2.6, not in the input)`, assumed: defaults.assumed });
   const system = clusterFacts(graph).kuma.controlPlaneNamespace;
-  const index = kumaPolicyIndex(graph, kind);
-  const candidates = new Set([...index.meshWide, ...(index.byService.get(edge.to.id) ?? [])]);
-  for (const e of candidates) {
+  for (const e of kumaCandidates(graph, kind, edge.to.id)) {
     if (e.mesh !== mesh || (e.selected && !e.selected.has(edge.from))) continue;
     for (const t of e.to) {
       let producer = false;
@@ -1090,23 +1495,51 @@ function kumaConfs(graph: Graph, edge: CallEdge, kind: 'MeshRetry' | 'MeshTimeou
   return out.sort((a, b) => a.rank - b.rank || (a.policy?.name ?? '').localeCompare(b.policy?.name ?? ''));
 }
 
-/** Field-wise merge of Kuma confs (later = more specific wins); each leaf remembers which conf set it. */
-function mergeKuma(confs: readonly KumaConf[]): Map<string, { value: JsonValue; from: KumaConf; path: Path }> {
-  const out = new Map<string, { value: JsonValue; from: KumaConf; path: Path }>();
-  const walk = (v: JsonValue, rel: string[], c: KumaConf) => {
-    if (isObject(v)) {
-      for (const [k, x] of Object.entries(v)) walk(x, [...rel, k], c);
-      return;
-    }
-    out.set(rel.join('.'), { value: v, from: c, path: [...c.path, ...rel] });
-  };
-  for (const c of confs) walk(c.conf, [], c);
+interface KumaLeaf {
+  /** Dotted path of the field inside the conf, `http.numRetries`. */
+  readonly key: string;
+  readonly rel: readonly string[];
+  readonly value: JsonValue;
+}
+
+interface KumaHit {
+  readonly value: JsonValue;
+  readonly from: KumaConf;
+  /** Where the field is inside the conf (`from.path` leads to the conf). */
+  readonly rel: readonly string[];
+}
+
+/** The fields of a conf, depth first; the same confs (Kuma's defaults, a policy's `to` entry) are merged for many edges. */
+const kumaLeaves = new WeakMap<JsonObject, readonly KumaLeaf[]>();
+
+function leavesOf(conf: JsonObject): readonly KumaLeaf[] {
+  let out = kumaLeaves.get(conf);
+  if (out === undefined) {
+    const leaves: KumaLeaf[] = [];
+    collectLeaves(conf, [], leaves);
+    kumaLeaves.set(conf, (out = leaves));
+  }
   return out;
 }
 
-function kumaSetBy(hit: { from: KumaConf; path: Path }, what: string): SetBy {
+function collectLeaves(v: JsonValue, rel: string[], out: KumaLeaf[]): void {
+  if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) collectLeaves(x, [...rel, k], out);
+    return;
+  }
+  out.push({ key: rel.join('.'), rel, value: v });
+}
+
+/** Field-wise merge of Kuma confs (later = more specific wins); each leaf remembers which conf set it. */
+function mergeKuma(confs: readonly KumaConf[]): Map<string, KumaHit> {
+  const out = new Map<string, KumaHit>();
+  for (const c of confs) for (const leaf of leavesOf(c.conf)) out.set(leaf.key, { value: leaf.value, from: c, rel: leaf.rel });
+  return out;
+}
+
+function kumaSetBy(hit: KumaHit, what: string): SetBy {
   if (!hit.from.policy) return def(`${hit.from.label}: ${what}`, '[KU-DEF-MESH]', hit.from.assumed);
-  return at(hit.from.policy, hit.path, `${hit.from.label} ${what}`);
+  return at(hit.from.policy, [...hit.from.path, ...hit.rel], `${hit.from.label} ${what}`);
 }
 
 const KUMA_HTTP_RETRY_ON: Readonly<Record<string, string>> = {
@@ -1116,23 +1549,24 @@ const KUMA_HTTP_RETRY_ON: Readonly<Record<string, string>> = {
   resourceexhausted: 'resource-exhausted', unavailable: 'unavailable',
 };
 
-function kumaPolicy(graph: Graph, edge: CallEdge): EdgePolicy {
+const KUMA_NONE = def('no MeshRetry applies to this edge and Kuma\'s default policies are not present', '[KU-DEF-MESH]');
+/** What an edge gets when no Kuma policy sets it (shared by every draft: Settings are replaced, never changed). */
+const KUMA_DRAFT_DEFAULTS = {
+  attempts: { value: 1, setBy: KUMA_NONE },
+  retryOn: { value: [] as readonly string[], setBy: KUMA_NONE },
+  perTry: { value: undefined, setBy: KUMA_NONE },
+  timeout: { value: undefined, setBy: def('no MeshTimeout applies') },
+  backoff: ENVOY_BACKOFF,
+  bound: { value: undefined, setBy: def('no MeshCircuitBreaker sets connectionLimits.maxRetries') },
+  outlier: { value: false, setBy: def('no MeshCircuitBreaker enables outlierDetection', '[KU-DEF-CB]') },
+} as const;
+
+function kumaPolicy(graph: Graph, edge: CallEdge): PolicyCore {
   const protocol = portProtocol(graph, edge.to, edge.port, 'kuma');
   const retry = mergeKuma(kumaConfs(graph, edge, 'MeshRetry'));
   const timeout = mergeKuma(kumaConfs(graph, edge, 'MeshTimeout'));
   const cb = mergeKuma(kumaConfs(graph, edge, 'MeshCircuitBreaker'));
-  const none = def('no MeshRetry applies to this edge and Kuma\'s default policies are not present', '[KU-DEF-MESH]');
-  const d: Draft = {
-    protocol,
-    attempts: { value: 1, setBy: none },
-    retryOn: { value: [], setBy: none },
-    perTry: { value: undefined, setBy: none },
-    timeout: { value: undefined, setBy: def('no MeshTimeout applies') },
-    backoff: ENVOY_BACKOFF,
-    bound: { value: undefined, setBy: def('no MeshCircuitBreaker sets connectionLimits.maxRetries') },
-    outlier: { value: false, setBy: def('no MeshCircuitBreaker enables outlierDetection', '[KU-DEF-CB]') },
-    notes: [],
-  };
+  const d: Draft = { ...KUMA_DRAFT_DEFAULTS, protocol, notes: [] };
   const section = protocol.value === 'grpc' ? 'grpc' : isHttp(protocol.value) ? 'http' : 'tcp';
   if (section === 'tcp') {
     const mca = retry.get('tcp.maxConnectAttempt');
@@ -1172,7 +1606,7 @@ function kumaPolicy(graph: Graph, edge: CallEdge): EdgePolicy {
   const odKeys = [...cb.entries()].filter(([k]) => k.startsWith('outlierDetection'));
   const disabled = cb.get('outlierDetection.disabled');
   if (odKeys.length && disabled?.value !== true) d.outlier = { value: true, setBy: kumaSetBy(odKeys[0]![1], 'outlierDetection') };
-  return finish(edge, 'kuma', 'sidecar', d);
+  return finish('kuma', 'sidecar', d);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1205,6 +1639,18 @@ export function hopFactor(p: EdgePolicy, maxConcurrentRetries = DEFAULT_MAX_CONC
   }
   if (attempts === undefined) return { factor: 1, text: '1', bounded: false };
   return { factor: attempts, text: String(attempts), bounded: false };
+}
+
+/** `hopFactor(p, max).factor`, without the words: the path search needs the number for every edge, the words for few. */
+export function hopFactorValue(p: EdgePolicy, maxConcurrentRetries = DEFAULT_MAX_CONCURRENT_RETRIES): number {
+  const attempts = p.attempts.value;
+  if (attempts !== undefined && attempts <= 1) return 1;
+  if (!p.overloadRetries) return 1;
+  const b = p.bound.value;
+  if (b?.kind === 'budget' && b.ratio !== undefined) return Math.min(attempts ?? Number.POSITIVE_INFINITY, 1 + b.ratio);
+  if (b?.kind === 'circuit-breaker' && b.maxConcurrent !== undefined && b.maxConcurrent <= maxConcurrentRetries) return 1;
+  if (attempts === undefined) return 1;
+  return attempts;
 }
 
 export function round(n: number): string {
