@@ -56,19 +56,20 @@ export default defineRule({
     securitySeverity: 5.0,
   },
   check({ graph, report }) {
+    // owner id → the edge whose backends last included it: each backend counts once per edge
+    const seenFor = new Map<number, number>();
     for (const e of callEdges(graph)) {
       if (e.self) continue;
       const view = serviceView(graph, e.to);
       if (view.type === 'ExternalName') continue;
       const caller = meshOfWorkload(graph, e.from);
       const ports = e.port ? [e.port] : view.ports;
-      const seen = new Set<number>();
       const hits: Hit[] = [];
       for (const p of ports) {
         for (const ep of p.endpoints) {
           const t = ep.template;
-          if (seen.has(t.owner.id) || t === e.from) continue;
-          seen.add(t.owner.id);
+          if (seenFor.get(t.owner.id) === e.id || t === e.from) continue;
+          seenFor.set(t.owner.id, e.id);
           const server = meshOfWorkload(graph, t);
           if (caller.mesh === server.mesh) continue;
           if (server.mesh) {

@@ -1,8 +1,10 @@
-import { callEdges, callsFrom, type CallEdge } from '../graph/calls.js';
+import { callGraph, type CallEdge } from '../graph/calls.js';
 import { callerPatienceMs, edgePolicies, formatMs, worstCompletionMs, type EdgePolicy } from '../graph/mesh/retries.js';
 import { serviceView } from '../graph/services.js';
 import { because, edgeLocation, hopStep, listNames, RETRY_READS, setterKey, target } from './_retries.js';
 import { defineRule, type RelatedLocation } from './types.js';
+
+const NO_CALLS: readonly CallEdge[] = [];
 
 interface Options {
   /** Also report when the downstream hop has no timeout at all but retries under overload. */
@@ -39,7 +41,8 @@ export default defineRule<'inverted' | 'unbounded', Options>({
     const policies = edgePolicies(graph);
     // every edge is looked at as a downstream hop of each of its callee's callers: its worst time once
     const completion = policies.map(worstCompletionMs);
-    for (const up of callEdges(graph)) {
+    const calls = callGraph(graph);
+    for (const up of calls.edges) {
       if (up.self) continue;
       const upPolicy = policies[up.id]!;
       const patience = callerPatienceMs(upPolicy);
@@ -47,7 +50,7 @@ export default defineRule<'inverted' | 'unbounded', Options>({
       let worst: Candidate | undefined;
       for (const b of serviceView(graph, up.to).pods) {
         if (b === up.from) continue;
-        for (const down of callsFrom(graph, b)) {
+        for (const down of calls.byCaller.get(b.owner.id) ?? NO_CALLS) {
           if (down.self || down.to.id === up.to.id) continue;
           const p = policies[down.id]!;
           const ms = completion[down.id];

@@ -1,8 +1,9 @@
 /**
  * The call graph: which values count as calls (precision first) and what evidence each edge carries.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { callGraph, type CallEdge } from '../../src/graph/calls.js';
+import { callGraph, hostRefsByPattern, resolveDnsName, simpleHostRef, type CallEdge } from '../../src/graph/calls.js';
 import { Graph } from '../../src/graph/graph.js';
 import { loadInputs } from '../../src/load/index.js';
 import { formatPath } from '../../src/load/types.js';
@@ -184,5 +185,71 @@ describe('call edges from ConfigMaps, Secrets, arguments and annotations', () =>
     expect(cg.byCaller.get(web.owner.id)!.length).toBe(2);
     const cart = g.find('', 'Service', 'shop', 'cart')!;
     expect(cg.byService.get(cart.id)!.map((e) => e.from.owner.name)).toEqual(['web']);
+  });
+});
+
+describe('reading values', () => {
+  it('reads a single host:port or plain URL by its shortcut exactly as by the general patterns', () => {
+    const atoms = ['a', 'cart', 'x-1', 'svc', '9', '-', '.', ':', '80', '99999', '123456', '/', '//', 'http', 'dns', 'A', '_', '~', '?q=1', '=', ' ', ',', '@', 'u:p@', '[', ']', '+', '#', 'b.c', 'host=', 'ü'];
+    const prefixes = ['', 'http://', 'dns:///', 'xds:///', 'file:///', 'grpc://', 'a.b://', 'redis://'];
+    fc.assert(
+      fc.property(fc.constantFrom(...prefixes), fc.array(fc.constantFrom(...atoms), { minLength: 1, maxLength: 8 }), fc.boolean(), (prefix, parts, bare) => {
+        const text = prefix + parts.join('');
+        const quick = simpleHostRef(text);
+        if (quick !== undefined) expect(quick).toStrictEqual(hostRefsByPattern(text, bare));
+      }),
+      { numRuns: 20000, seed: 7 },
+    );
+    expect(simpleHostRef('cart.shop:7070')).toStrictEqual(hostRefsByPattern('cart.shop:7070', false));
+    expect(simpleHostRef('http://billing.shop.svc.cluster.local/api/v1')).toStrictEqual(hostRefsByPattern('http://billing.shop.svc.cluster.local/api/v1', false));
+    expect(simpleHostRef('host=cart')).toBeUndefined();
+  });
+
+  it('resolves the DNS forms a pod can use', async () => {
+    const g = await graphOf(services + '---\n' + yaml`
+      apiVersion: v1
+      kind: Service
+      metadata: {name: ledger, namespace: data}
+      spec: {selector: {app: ledger}, ports: [{port: 80}]}
+    `);
+    const name = (host: string, ns = 'shop') => {
+      const s = resolveDnsName(g, host, ns)?.service;
+      return s ? `${s.namespace}/${s.name}` : undefined;
+    };
+    expect(name('cart')).toBe('shop/cart');
+    expect(name('cart', 'data')).toBeUndefined();
+    expect(name('CART.shop')).toBe('shop/cart');
+    expect(name('cart.shop.svc')).toBe('shop/cart');
+    expect(name('cart.shop.svc.cluster.local')).toBe('shop/cart');
+    expect(name('cart-0.cart.shop.svc.cluster.local')).toBe('shop/cart');
+    expect(name('cart-0.cart.shop')).toBeUndefined();
+    expect(name('cart.shop.svc.other.domain')).toBeUndefined();
+    expect(name('ledger.data', 'shop')).toBe('data/ledger');
+    expect(name('ledger.service.consul', 'data')).toBe('data/ledger');
+    expect(name('localhost')).toBeUndefined();
+    expect(name('x.y.z')).toBeUndefined();
+  });
+
+  it('reads a JSON file whose strings escape the name of a Service', async () => {
+    // the raw text has no word "cart", only the escaped form; decoded, the value names cart.shop
+    const g = await graphOf(services + '---\n' + yaml`
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: web-files, namespace: shop}
+      data:
+        app.json: '{"upstream": {"url": "http://\\u0063art.shop:7070"}}'
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web, namespace: shop}
+      spec:
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers: [{name: web, image: web}]
+            volumes: [{name: files, configMap: {name: web-files}}]
+    `);
+    expect(callGraph(g).edges.map(summary)).toEqual(['web -> shop/cart:7070']);
   });
 });

@@ -165,7 +165,8 @@ function tableOf<K, V>(graph: Graph, key: string): Map<K, V> {
  * (every rule of the family reads all of them), and per-graph lookups add up.
  */
 interface RetryState {
-  readonly byEdge: Map<number, EdgePolicy>;
+  /** Edge id (dense) → its policy; sized on first use. */
+  byEdge: (EdgePolicy | undefined)[] | undefined;
   /** Service id → key (`policyKey`) → the policies its callers share (`sharedPolicy`). */
   readonly shared: Map<number, Map<string, Shared>>;
   /** Service id → what the keys of its callers' policies need, worked out on first use. */
@@ -187,7 +188,7 @@ interface ServiceFacts {
 }
 
 function newRetryState(): RetryState {
-  return { byEdge: new Map(), shared: new Map(), services: new Map(), drSelectorNs: undefined, consulCallerSd: new Map(), all: undefined };
+  return { byEdge: undefined, shared: new Map(), services: new Map(), drSelectorNs: undefined, consulCallerSd: new Map(), all: undefined };
 }
 
 function stateOf(graph: Graph): RetryState {
@@ -216,9 +217,15 @@ export function edgePolicy(graph: Graph, edge: CallEdge): EdgePolicy {
   return policyOf(graph, stateOf(graph), edge);
 }
 
+/** The policy of an edge computed for it alone, not shared with other edges (tests check that sharing changes nothing). */
+export function unsharedEdgePolicy(graph: Graph, edge: CallEdge): EdgePolicy {
+  return withEdge(edge, computePolicy(graph, edge, dataPlaneOf(graph, edge.from)));
+}
+
 function policyOf(graph: Graph, st: RetryState, edge: CallEdge): EdgePolicy {
-  let p = st.byEdge.get(edge.id);
-  if (p === undefined) st.byEdge.set(edge.id, (p = withEdge(edge, sharedPolicy(graph, st, edge))));
+  const byEdge = (st.byEdge ??= new Array<EdgePolicy | undefined>(callEdges(graph).length));
+  let p = byEdge[edge.id];
+  if (p === undefined) byEdge[edge.id] = p = withEdge(edge, sharedPolicy(graph, st, edge));
   return p;
 }
 
@@ -405,7 +412,9 @@ function istioNamespaces(graph: Graph, svc: Resource): ReadonlySet<string> {
     }
   }
   // applyDestinationRule looks in the caller's namespace, then the destination's (from its FQDN), then the root
-  for (const fqdn of fqdns) {
+  for (let i = 0; i < fqdns.length; i++) {
+    const fqdn = fqdns[i]!;
+    if (fqdns.indexOf(fqdn) < i) continue;
     const destNs = fqdn.split('.')[1] ?? svcNs;
     for (const c of destinationRulesFor(graph, fqdn, NO_NAMESPACE)) if (nsOf(graph, c.rule) !== destNs) out.add(nsOf(graph, c.rule));
   }
@@ -721,10 +730,15 @@ function matchesSourceLabels(vs: Resource): boolean {
 
 function isGenericMatch(m: JsonValue): boolean {
   if (!isObject(m)) return true;
-  const keys = Object.keys(m).filter((k) => k !== 'name' && k !== 'gateways' && k !== 'sourceLabels' && k !== 'sourceNamespace');
-  if (keys.length === 0) return true;
-  if (keys.length === 1 && keys[0] === 'uri' && isObject(m.uri) && m.uri.prefix === '/') return true;
-  return false;
+  // what a match tests besides who the caller is
+  let tests = 0;
+  let first: string | undefined;
+  for (const k in m) {
+    if (!Object.hasOwn(m, k) || k === 'name' || k === 'gateways' || k === 'sourceLabels' || k === 'sourceNamespace') continue;
+    if (tests++ === 0) first = k;
+  }
+  if (tests === 0) return true;
+  return tests === 1 && first === 'uri' && isObject(m.uri) && m.uri.prefix === '/';
 }
 
 /** A VirtualService http route applies to the caller when one of its matches could (sourceLabels, sourceNamespace). */
@@ -836,14 +850,24 @@ function routeAttempts(r: JsonObject): number {
 /** Apply the VirtualService route that the caller's requests take; returns the FQDN of its first destination. */
 function applyVirtualService(graph: Graph, edge: CallEdge, vs: Resource, d: Draft): string | undefined {
   const spec = isObject(vs.obj.spec) ? vs.obj.spec : {};
-  const routes = arr(spec.http)
-    .map((r, i) => ({ r, i }))
-    .filter((x): x is { r: JsonObject; i: number } => isObject(x.r) && istioRouteAppliesTo(x.r, edge.from));
-  if (!routes.length) return undefined;
-  const generic = routes.find(({ r }) => arr(r.match).length === 0 || arr(r.match).some(isGenericMatch));
-  const chosen = generic ?? [...routes].sort((a, b) => routeAttempts(b.r) - routeAttempts(a.r) || a.i - b.i)[0]!;
-  if (!generic && routes.length > 1) d.notes.push(`no route of VirtualService ${vs.name} takes all requests; the one with the most attempts (http[${chosen.i}]) is assumed`);
-  const { r, i } = chosen;
+  // of the routes that apply to the caller, the first generic one, else the one with the most attempts
+  const http = arr(spec.http);
+  let applicable = 0;
+  let generic = -1;
+  for (let k = 0; k < http.length; k++) {
+    const route = http[k];
+    if (!isObject(route) || !istioRouteAppliesTo(route, edge.from)) continue;
+    applicable++;
+    if (generic < 0 && (arr(route.match).length === 0 || arr(route.match).some(isGenericMatch))) generic = k;
+  }
+  if (!applicable) return undefined;
+  let i = generic;
+  if (i < 0) {
+    const routes = http.map((r, k) => ({ r, k })).filter((x): x is { r: JsonObject; k: number } => isObject(x.r) && istioRouteAppliesTo(x.r, edge.from));
+    i = [...routes].sort((a, b) => routeAttempts(b.r) - routeAttempts(a.r) || a.k - b.k)[0]!.k;
+    if (routes.length > 1) d.notes.push(`no route of VirtualService ${vs.name} takes all requests; the one with the most attempts (http[${i}]) is assumed`);
+  }
+  const r = http[i] as JsonObject;
   const base: Path = ['spec', 'http', i];
   const label = `VirtualService ${nsOf(graph, vs)}/${vs.name} http[${i}]${typeof r.name === 'string' ? ` (${r.name})` : ''}`;
   d.route = { resource: vs, path: base, label, methods: idempotentMethods(arr(r.match), (m) => (isObject(m.method) ? str(m.method.exact) : undefined)) };
