@@ -330,6 +330,112 @@ function agrees(text: string): { accepted: boolean; jsOk: boolean } {
   return { accepted: true, jsOk: true };
 }
 
+describe('fastLoadAll: repeated keys', () => {
+  /** The fast reader answers exactly when js-yaml does, and then with the same documents. */
+  function agrees(text: string): void {
+    const expected = jsLoad(text);
+    const fast = fastLoadAll(text);
+    if (expected === 'error') expect(fast, text).toBeUndefined();
+    else {
+      expect(fast, `declined:\n${text}`).toBeDefined();
+      expect(repr(fast)).toBe(repr(expected));
+    }
+  }
+  const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${i}`);
+
+  // small mappings are checked pair by pair, large ones by counting properties: both sides of the limit
+  it.each([2, 3, 15, 16, 17, 40])('finds a repeat at any position among %i keys, at any depth', (n) => {
+    const names = keys(n);
+    const positions: [number, number][] = [[0, 1], [0, n - 1], [n - 2, n - 1], [Math.floor(n / 2), n - 1], [1, Math.floor(n / 2)]];
+    for (const [i, j] of positions) {
+      if (i >= j) continue;
+      const repeated = names.map((k, x) => (x === j ? names[i]! : k));
+      for (const list of [names, repeated]) {
+        agrees(list.map((k, x) => `${k}: ${x}\n`).join(''));
+        agrees(`top:\n${list.map((k, x) => `  ${k}: ${x}\n`).join('')}after: 1\n`);
+        agrees(`- a: 1\n${list.map((k, x) => `  ${k}:\n    v: ${x}\n`).join('')}- b: 2\n`);
+        agrees(`m: {${list.map((k, x) => `${k}: ${x}`).join(', ')}}\n`);
+      }
+    }
+  });
+
+  it('tells keys of different mappings apart', () => {
+    // the same key at every level, in sibling mappings and in sequence entries is no repeat
+    agrees('a:\n  a:\n    a: 1\n  b: 2\nb:\n  a: 3\n');
+    agrees('- name: a\n  port: 1\n- name: b\n  port: 2\n');
+    agrees('a: {a: {a: 1}, b: [a, {a: 2}]}\nb: {a: 1}\n');
+    agrees('x:\n  y: 1\n---\nx:\n  y: 2\n');
+    // but a key of the outer mapping repeated after a nested mapping that reused its slots is
+    agrees('a:\n  x: 1\n  y: 2\nb: 1\na: 3\n');
+    agrees('a:\n  x: 1\nb:\n  a: 1\n  b: 2\nb: 3\n');
+    agrees('a: {x: 1, y: {x: 2}, x: 3}\n');
+    agrees('- a: 1\n  b:\n    c: 1\n  a: 2\n');
+  });
+
+  it('compares keys as js-yaml stores them', () => {
+    agrees('"a": 1\na: 2\n');
+    agrees("'1': a\n1: b\n");
+    agrees('0x10: a\n16: b\n');
+    agrees('yes: a\n"true": b\n');
+    agrees('a: {"b": 1, b: 2}\n');
+    agrees('__proto__: 1\n__proto__: 2\n');
+    agrees('__proto__: 1\nx: {__proto__: 2}\n');
+    agrees(`__proto__: 1\n${keys(20).map((k) => `${k}: 1\n`).join('')}__proto__: 2\n`);
+    agrees(`${keys(20).map((k) => `${k}: 1\n`).join('')}__proto__: 2\n`);
+  });
+
+  it('starts afresh after a parse that stopped inside a mapping', () => {
+    // a later, unrelated parse still answers correctly after one that bailed half-way through a mapping
+    expect(fastLoadAll('a:\n  b:\n    c: 1\n    c: 2\n')).toBeUndefined();
+    expect(repr(fastLoadAll('c: 1\nb: 2\n'))).toBe(repr([{ c: 1, b: 2 }]));
+  });
+});
+
+describe('fastLoadAll: nested sequences', () => {
+  it('gives each sequence exactly its own entries, at every depth', () => {
+    const texts = [
+      '- [a, [b, c], d]\n- - x\n  - - y\n    - z\n  - w\n- k: [1, 2]\n  j:\n  - 3\n  - - 4\n    - []\n  l: 5\n- last\n',
+      'a:\n- -\n  - b\n-\n- c: [d, {e: [f, g]}, h]\nz: [[], [[]], [1, [2, [3]]]]\n',
+      // an empty entry followed by a less indented `- ` line (js-yaml reads it into the same sequence)
+      'a:\n  -\n- b\n',
+      `big:\n${Array.from({ length: 1500 }, (_, i) => `- [${i}, x${i}]\n`).join('')}after: [1]\n`,
+      'after: [a, [b]]\n',
+    ];
+    for (const text of texts) {
+      const fast = fastLoadAll(text);
+      expect(fast, `declined:\n${text}`).toBeDefined();
+      expect(repr(fast)).toBe(repr(jsLoad(text)));
+    }
+    // a parse abandoned inside nested sequences leaves nothing behind for the next one
+    expect(fastLoadAll('- - a\n  - [b, &x c]\n')).toBeUndefined();
+    expect(repr(fastLoadAll('- d\n'))).toBe(repr([['d']]));
+  });
+});
+
+describe('fastLoadAll: repeated scalars', () => {
+  it('resolves every scalar by its own text, however often texts repeat or share a cache slot', () => {
+    // many distinct short texts (more than the value cache has slots) of every resolvable kind, each used
+    // several times, in block and flow context; then the same texts again in a second parse
+    const words = ['1', '01', '010', '0x1F', '0o17', '0b101', '1_000', '-0', '+1', '1.0', '1e3', '.5', '.inf', '-.Inf', '.nan',
+      '~', 'null', 'Null', 'NULL', 'nul', 'y', 'Y', 'yes', 'No', 'on', 'OFF', 'true', 'False', 'tru', 'TCP', 'v1', 'apps/v1',
+      'x'.repeat(24), 'y'.repeat(25), `${'z'.repeat(12)}1`, '12345678901234567890', '123456789012345'];
+    const values: string[] = [...words];
+    for (let i = 0; values.length < 12_000; i++) values.push(i % 3 === 0 ? String(i) : i % 3 === 1 ? `w${i.toString(36)}` : `${i}.${i % 7}`);
+    const text = (offset: number) =>
+      Array.from({ length: 40 }, (_, d) => {
+        const slice = values.slice(d * 300, d * 300 + 300);
+        const block = slice.map((v, i) => `  k${i}: ${v}\n`).join('');
+        const seq = slice.map((v) => `  - ${v}\n`).join('');
+        return `---\nm:\n${block}s:\n${seq}f: [${slice.slice(offset).join(', ')}]\nw: {${words.map((w, i) => `a${i}: ${w}`).join(', ')}}\n`;
+      }).join('');
+    for (const t of [text(0), text(5), text(0)]) {
+      const fast = fastLoadAll(t);
+      expect(fast, 'the fast reader declined').toBeDefined();
+      expect(repr(fast)).toBe(repr(jsLoad(t)));
+    }
+  });
+});
+
 describe('fastLoadAll: generated manifests', () => {
   it('agrees with js-yaml, and accepts most well-formed documents', () => {
     let accepted = 0;

@@ -12,6 +12,8 @@ import { gitignoreFilter, GITIGNORE_PATTERN } from './gitignore.js';
 import type { InputError } from './types.js';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
+/** A constant: a regular expression literal in the loop below would be a new object per walked file. */
+const TS_FILE = /\.[mc]?ts$/i;
 
 export interface Discovered {
   /** Absolute paths, sorted, without duplicates. */
@@ -61,9 +63,11 @@ export async function discoverFiles(paths: readonly string[], options: DiscoverO
       const patterns = [...MANIFEST_EXTENSIONS, ...TYPESCRIPT_EXTENSIONS].map((e) => `**/*.${e}`);
       // the synchronous walk: on thousands of small directories the async one spent most of its time in
       // promise and callback round trips (measured 2-3x slower on the bench repository)
-      const listed = globbySync([...patterns, '**/Kustomization', GITIGNORE_PATTERN], {
+      // relative entries, made absolute below: fast-glob's `absolute` resolves every entry with path.resolve,
+      // which is most of the garbage the walk makes
+      const relative = globbySync([...patterns, '**/Kustomization', GITIGNORE_PATTERN], {
         cwd: abs,
-        absolute: true,
+        absolute: false,
         gitignore: false, // applied below, in one pass (see gitignore.ts)
         ignore: [...options.ignore, '**/node_modules/**', '**/.git/**'],
         dot: false,
@@ -72,15 +76,16 @@ export async function discoverFiles(paths: readonly string[], options: DiscoverO
         suppressErrors: true,
         caseSensitiveMatch: false,
       });
+      const listed = relative.map((rel) => absoluteEntry(abs, rel));
       const gitignores = listed.filter((e) => e.endsWith('/.gitignore'));
       const isIgnored = options.gitignore ? gitignoreFilter(abs, gitignores) : () => false;
       const walked = listed.filter((e) => !e.endsWith('/.gitignore') && !isIgnored(e));
-      const split = splitKustomize(walked.map((e) => path.normalize(e)));
+      const split = splitKustomize(walked.map(normalized));
       for (const k of split.roots) kustomizations.add(k);
       // TypeScript found by walking is read only when it imports a manifest library (cheap string test)
       const entries: string[] = [];
       for (const e of split.files) {
-        if (/\.[mc]?ts$/i.test(e)) {
+        if (TS_FILE.test(e)) {
           if (isTypeScriptPath(e) && importsManifestLibrary(e)) entries.push(e);
         } else if (path.extname(e) !== '') entries.push(e); // extensionless: a case variant of `Kustomization`
       }
@@ -91,6 +96,37 @@ export async function discoverFiles(paths: readonly string[], options: DiscoverO
     }
   }
   return { files: [...found].sort(), errors, kustomizations: [...kustomizations].sort() };
+}
+
+/**
+ * The path fast-glob's `absolute` option gives a walked entry: path.resolve(root, rel) with backslashes turned
+ * into slashes (on every platform). `root` comes from path.resolve, so for an entry that is names joined by
+ * single slashes (what a walk yields) resolving is a concatenation; anything else takes the long way.
+ */
+function absoluteEntry(root: string, rel: string): string {
+  if (
+    path.sep === '/' &&
+    rel !== '' &&
+    rel.charCodeAt(0) !== 0x2f && // `/`
+    rel.charCodeAt(0) !== 0x2e && // `.`, `..`, `./`
+    rel.charCodeAt(rel.length - 1) !== 0x2f &&
+    !rel.includes('/.') &&
+    !rel.includes('//') &&
+    !rel.includes('\\') &&
+    !root.includes('\\')
+  ) {
+    return root.endsWith('/') ? root + rel : `${root}/${rel}`;
+  }
+  return path.resolve(root, rel).replace(/\\/g, '/');
+}
+
+/**
+ * path.normalize, skipped where it cannot change anything: on POSIX, an absolute path without `//` and
+ * without a segment starting with `.` (hence no `.` or `..` segment) is already normal.
+ */
+function normalized(p: string): string {
+  if (path.sep === '/' && p.charCodeAt(0) === 0x2f && !p.includes('//') && !p.includes('/.')) return p;
+  return path.normalize(p);
 }
 
 /** Synchronous, like the manifest reads in index.ts: many small files cost more in promise round trips than in reading. */
@@ -120,11 +156,28 @@ export function describeFsError(e: unknown, fallback: string): string {
   }
 }
 
+// what displayPath looks for, built once rather than concatenated again for every file
+const SEP_DOTDOT = `${path.sep}..`;
+const SEP_DOT_SEP = `${path.sep}.${path.sep}`;
+const SEP_SEP = path.sep + path.sep;
+
+// The working directory with a trailing separator, kept for the next call: a run asks for thousands of files
+// under one directory, and a fresh concatenation per file was flattened again by each startsWith.
+let lastCwd: string | undefined;
+let lastPrefix = '';
+function cwdPrefix(cwd: string): string {
+  if (cwd !== lastCwd) {
+    lastPrefix = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
+    lastCwd = cwd;
+  }
+  return lastPrefix;
+}
+
 /** Path as users and SARIF see it: relative to the working directory, with `/`. */
 export function displayPath(abs: string, cwd: string): string {
   // the common case, a file under the working directory, without path.relative's normalising work
-  const prefix = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
-  if (abs.startsWith(prefix) && path.isAbsolute(cwd) && !abs.includes(`${path.sep}..`) && !abs.includes(`${path.sep}.${path.sep}`) && !abs.includes(path.sep + path.sep, prefix.length - 1)) {
+  const prefix = cwdPrefix(cwd);
+  if (abs.startsWith(prefix) && path.isAbsolute(cwd) && !abs.includes(SEP_DOTDOT) && !abs.includes(SEP_DOT_SEP) && !abs.includes(SEP_SEP, prefix.length - 1)) {
     const rel = abs.slice(prefix.length);
     if (rel !== '') return path.sep === '/' ? rel : rel.split(path.sep).join('/');
   }

@@ -124,20 +124,32 @@ export function fastLoadAll(text: string): JsonValue[] | undefined {
   src = text.charCodeAt(text.length - 1) === LF ? text : text + '\n';
   len = src.length;
   depth = 0;
+  keyTop = 0;
+  itemTop = 0;
   try {
     // A byte order mark at the very start is dropped (js-yaml does the same).
     lineStart = pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
     while (src.charCodeAt(pos) === SPACE) pos++;
-    const docs: JsonValue[] = [];
     // js-yaml's loop condition, including its quirk: the final line break alone does not start a document,
     // but any other text does (a file holding only a comment or two blank lines is one null document).
-    while (pos < len - 1) docs.push(readDocument());
-    return docs;
+    // The documents collect on the entry stack like a sequence's, for an array of exactly their number.
+    while (pos < len - 1) {
+      const doc = readDocument();
+      itemStack[itemTop++] = doc;
+    }
+    return takeItems(0);
   } catch {
     // BAIL, or anything unforeseen (a stack overflow included): the general parser decides.
     return undefined;
   } finally {
     src = '';
+    // quoted keys may be slices of the text: do not keep the last text alive through them (and drop the
+    // slots a huge mapping needed rather than clear them after every later text)
+    if (keyStack.length > 1024) keyStack.length = 0;
+    else keyStack.fill('');
+    // nor the documents through the entries of their sequences
+    if (itemStack.length > 1024) itemStack.length = 0;
+    else itemStack.fill(null);
   }
 }
 
@@ -246,7 +258,7 @@ function isSeqDash(i: number): boolean {
 function parseMapping(n: number, firstKey: string | undefined): JsonObject {
   if (++depth > MAX_DEPTH) bail();
   const obj: JsonObject = {};
-  let count = 0;
+  const base = keyTop;
   let key = firstKey === undefined ? readKey() : firstKey;
   for (;;) {
     let i = pos;
@@ -266,11 +278,13 @@ function parseMapping(n: number, firstKey: string | undefined): JsonObject {
       value = parseInlineValue(n);
     }
     setKey(obj, key, value);
-    count++;
+    // after the value: a nested mapping read for it used the slots above and gave them back
+    keyStack[keyTop++] = key;
     if (ind !== n) break;
     key = readKey();
   }
-  if (hasDuplicate(obj, count)) bail();
+  if (hasDuplicate(obj, base)) bail();
+  keyTop = base;
   // a line indented deeper than the keys but not inside a value: js-yaml's "bad indentation"
   if (ind > n) bail();
   depth--;
@@ -280,7 +294,7 @@ function parseMapping(n: number, firstKey: string | undefined): JsonObject {
 /** A block sequence whose `-` indicators are in column `s`; `pos` is on the first `-`. */
 function parseSequence(s: number): JsonValue[] {
   if (++depth > MAX_DEPTH) bail();
-  const arr: JsonValue[] = [];
+  const base = itemTop;
   for (;;) {
     let i = pos + 1;
     while (src.charCodeAt(i) === SPACE) i++;
@@ -290,9 +304,11 @@ function parseSequence(s: number): JsonValue[] {
       // else null
       pos = c === HASH ? src.indexOf('\n', i) + 1 : c === LF ? i + 1 : i + 2;
       ind = nextContentLine();
-      if (ind > s) arr.push(parseNode(ind, s, false));
-      else {
-        arr.push(null);
+      if (ind > s) {
+        const v = parseNode(ind, s, false);
+        itemStack[itemTop++] = v;
+      } else {
+        itemStack[itemTop++] = null;
         // js-yaml quirk (readBlockSequence): after an empty entry it reads on without checking indentation,
         // so a following `- ` line becomes an entry of this sequence even when it is indented less
         if (ind !== END && isSeqDash(pos)) continue;
@@ -300,13 +316,14 @@ function parseSequence(s: number): JsonValue[] {
       }
     } else {
       pos = i;
-      arr.push(parseNode(i - lineStart, s, true));
+      const v = parseNode(i - lineStart, s, true);
+      itemStack[itemTop++] = v;
     }
     if (ind !== s || !isSeqDash(pos)) break;
   }
   if (ind > s) bail();
   depth--;
-  return arr;
+  return takeItems(base);
 }
 
 /**
@@ -398,11 +415,13 @@ function plainValue(start: number, stop: number, n: number): JsonValue {
   let c = src.charCodeAt(stop);
   // `key: a: b`, or a continuation line holding `key: value`: errors to js-yaml
   if (c === COLON) bail();
-  let text = src.slice(start, plainEnd);
+  const end = plainEnd;
+  // the text once the scalar has a second line; a one-line scalar (nearly all) goes through the value cache
+  let text: string | undefined;
   while (c !== HASH) {
     const from = (pos = stop + (c === CR ? 2 : 1));
     ind = nextContentLine();
-    if (ind <= n || sawComment) return resolvePlain(text);
+    if (ind <= n || sawComment) return text === undefined ? plainScalar(start, end) : resolvePlain(text);
     // a continuation line: count the blank lines before it
     let breaks = 1;
     for (let i = src.indexOf('\n', from); i !== -1 && i < lineStart; i = src.indexOf('\n', i + 1)) breaks++;
@@ -410,11 +429,12 @@ function plainValue(start: number, stop: number, n: number): JsonValue {
     stop = scanPlain(k);
     c = src.charCodeAt(stop);
     if (c === COLON) bail();
+    if (text === undefined) text = src.slice(start, end);
     text += (breaks === 1 ? ' ' : newlines(breaks - 1)) + src.slice(k, plainEnd);
   }
   pos = src.indexOf('\n', stop) + 1;
   ind = nextContentLine();
-  return resolvePlain(text);
+  return text === undefined ? plainScalar(start, end) : resolvePlain(text);
 }
 
 /** A mapping key at `pos` followed by `:` and white space; leaves `pos` just after the colon. */
@@ -453,14 +473,45 @@ function setKey(obj: JsonObject, key: string, value: JsonValue): void {
   else obj[key] = value;
 }
 
+// The keys of the mappings being read, outermost first: a mapping's keys sit from the `keyTop` it started at,
+// above those of the mappings that contain it. One array for the whole parse instead of an Object.keys copy
+// per mapping, which was about a tenth of all the garbage the parse made.
+const keyStack: string[] = [];
+let keyTop = 0;
+// The entries of the sequences being read, the same way: a sequence gets an array of exactly its length at
+// the end. Pushing onto a fresh array gave every sequence room for 17 entries at its first push, and most
+// sequences have one to three (containers, ports, hosts): that room was garbage, or held for the whole run.
+const itemStack: JsonValue[] = [];
+let itemTop = 0;
+
+/** The entries from `base` up as a new array, releasing their slots. */
+function takeItems(base: number): JsonValue[] {
+  const arr = itemStack.slice(base, itemTop);
+  itemTop = base;
+  return arr;
+}
+
 /**
- * Whether a mapping that received `count` pairs has fewer keys: a key was repeated and overwritten. Every
- * pair adds an own enumerable property or overwrites one, so counting is exact; it is also cheaper than
- * testing each key before storing it, which is a property lookup V8 can rarely cache (each test meets the
- * object with a different shape).
+ * Up to this many keys a mapping is checked pair by pair (at most 120 string comparisons, nearly all of
+ * internalized strings, hence pointer comparisons); a larger one counts its own properties instead, which
+ * allocates but keeps the check linear.
  */
-function hasDuplicate(obj: JsonObject, count: number): boolean {
-  return Object.keys(obj).length !== count;
+const PAIRWISE_MAX = 16;
+
+/**
+ * Whether a key of the mapping whose keys start at `base` was repeated (an error to js-yaml). Distinct key
+ * strings are distinct properties (`__proto__` included, which setKey stores as an own property), so equal
+ * strings are exactly the repeated keys. Past PAIRWISE_MAX keys: a repeated key overwrote its property, so
+ * the object has fewer own keys than pairs were stored.
+ */
+function hasDuplicate(obj: JsonObject, base: number): boolean {
+  const count = keyTop - base;
+  if (count > PAIRWISE_MAX) return Object.keys(obj).length !== count;
+  for (let i = base + 1; i < keyTop; i++) {
+    const k = keyStack[i];
+    for (let j = base; j < i; j++) if (keyStack[j] === k) return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -567,6 +618,40 @@ function plainKey(start: number, end: number): string {
   if (c === 0x3c && t === '<<') bail();
   keySource[slot] = internalize(t);
   return (keyValue[slot] = internalize(key));
+}
+
+// Values repeat too: a repository's manifests hold a few thousand distinct scalars in hundreds of thousands
+// of places (`v1`, `TCP`, `http`, `true`, `Deployment`, label values, ports). One-line plain scalars go
+// through a second cache, which hands out one internalized string (or the resolved number or boolean) per
+// text instead of a fresh slice each time: less garbage while parsing, less heap held by the parsed
+// documents, and strings that rules compare and hash as fast as the constants and keys they meet.
+const VALUE_CACHE_SIZE = 8192; // a power of two
+/**
+ * Longer scalars (names, hosts, images) repeat less: with a limit of 40, internalizing them cost more parse
+ * time than their sharing saved later.
+ */
+const VALUE_CACHE_MAX_LENGTH = 24;
+const valueSource: string[] = new Array<string>(VALUE_CACHE_SIZE).fill('');
+const valueCached: JsonValue[] = new Array<JsonValue>(VALUE_CACHE_SIZE).fill('');
+
+/** The value of the one-line plain scalar `src[start, end)` (not a key), shared with earlier equal scalars. */
+function plainScalar(start: number, end: number): JsonValue {
+  const l = end - start;
+  if (l > VALUE_CACHE_MAX_LENGTH) return resolvePlain(src.slice(start, end));
+  const s = src;
+  let h = l;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  const slot = (h ^ (h >>> 13)) & (VALUE_CACHE_SIZE - 1);
+  const cached = valueSource[slot]!;
+  if (cached.length === l) {
+    let j = 0;
+    while (j < l && cached.charCodeAt(j) === s.charCodeAt(start + j)) j++;
+    if (j === l) return valueCached[slot]!;
+  }
+  const t = internalize(s.slice(start, end));
+  const v = resolvePlain(t);
+  valueSource[slot] = t;
+  return (valueCached[slot] = v);
 }
 
 /**
@@ -912,13 +997,14 @@ function parseFlow(): JsonValue {
   let i = pos + 1;
   let result: JsonValue;
   if (open === LBRACKET) {
-    const arr: JsonValue[] = [];
+    const base = itemTop;
     for (;;) {
       while (src.charCodeAt(i) === SPACE) i++;
       // `]` right after `[` or after a comma: js-yaml allows one trailing comma
       if (src.charCodeAt(i) === RBRACKET) break;
       pos = i;
-      arr.push(flowNode());
+      const v = flowNode();
+      itemStack[itemTop++] = v;
       i = pos;
       while (src.charCodeAt(i) === SPACE) i++;
       const c = src.charCodeAt(i);
@@ -926,10 +1012,10 @@ function parseFlow(): JsonValue {
       else if (c === RBRACKET) break;
       else bail(); // `:` (a pair inside a sequence), a missing comma, the end of the line...
     }
-    result = arr;
+    result = takeItems(base);
   } else {
     const obj: JsonObject = {};
-    let count = 0;
+    const base = keyTop;
     for (;;) {
       while (src.charCodeAt(i) === SPACE) i++;
       if (src.charCodeAt(i) === RBRACE) break;
@@ -945,7 +1031,7 @@ function parseFlow(): JsonValue {
       while (src.charCodeAt(i) === SPACE) i++;
       pos = i;
       setKey(obj, key, flowNode());
-      count++;
+      keyStack[keyTop++] = key;
       i = pos;
       while (src.charCodeAt(i) === SPACE) i++;
       const c = src.charCodeAt(i);
@@ -953,7 +1039,8 @@ function parseFlow(): JsonValue {
       else if (c === RBRACE) break;
       else bail();
     }
-    if (hasDuplicate(obj, count)) bail();
+    if (hasDuplicate(obj, base)) bail();
+    keyTop = base;
     result = obj;
   }
   pos = i + 1;
@@ -1000,7 +1087,7 @@ function flowScalar(isKey: boolean): JsonValue {
     else end = i = checkHigh(i, d);
   }
   pos = i;
-  return resolvePlain(src.slice(start, end));
+  return plainScalar(start, end);
 }
 
 function flowIndicatorAt(i: number): boolean {

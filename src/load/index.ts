@@ -121,20 +121,62 @@ function readAll(paths: readonly string[], maxBytes: number, overrides?: Readonl
   });
 }
 
+// One buffer for every read: files are read one at a time, and their bytes are needed only until they are
+// decoded. A buffer per file (twice the file's size, to see the end of the file) was garbage, and external
+// memory that V8 counts towards its next collection. Manifests are small; a larger file gets a buffer of
+// its own for that read.
+const SCRATCH_BYTES = 1024 * 1024;
+let scratch: Buffer | undefined;
+/** The first 8 KiB of `scratch`, where binary files are recognised, as a view made once. */
+let scratchHead: Buffer | undefined;
+const BINARY_PROBE_BYTES = 8192;
+
 function readOne(abs: string, maxBytes: number): ReadOutcome {
   let fd: number | undefined;
   try {
-    // one open and one fstat on the descriptor: a separate stat by path cost a second lookup per file
     fd = openSync(abs, 'r');
-    const { size } = fstatSync(fd);
-    if (size > maxBytes) {
-      return { abs, error: `file is ${size} bytes, over the limit of ${maxBytes} bytes (--max-file-size); not parsed` };
+    if (scratch === undefined) {
+      scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+      scratchHead = scratch.subarray(0, BINARY_PROBE_BYTES);
     }
-    const buf = readWhole(fd, size, maxBytes);
-    if (buf === undefined) return { abs, error: `file grew over the limit of ${maxBytes} bytes (--max-file-size) while read; not parsed` };
-    const nul = buf.subarray(0, 8192).indexOf(0);
+    // Read to the end without asking the size first: an fstat per file was a syscall and a Stats object
+    // (with its dates) per file. The size is asked only when the content outgrows the scratch buffer or the
+    // limit, or the read fails, so that the answers stay those of a check made before reading: an oversized
+    // file is reported with its size, and one that grows past the limit while being read says so.
+    let buf = scratch;
+    let len = 0;
+    let sized = false;
+    for (;;) {
+      if (len === buf.length || len > maxBytes) {
+        if (!sized) {
+          const { size } = fstatSync(fd);
+          if (size > maxBytes) return tooLarge(abs, size, maxBytes);
+          sized = true;
+        }
+        if (len > maxBytes) return { abs, error: `file grew over the limit of ${maxBytes} bytes (--max-file-size) while read; not parsed` };
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, len);
+        buf = bigger;
+      }
+      let n: number;
+      try {
+        n = readSync(fd, buf, len, buf.length - len, null);
+      } catch (e) {
+        // e.g. a directory: had its size been checked first, an oversized one would have said so
+        if (!sized) {
+          const { size } = fstatSync(fd);
+          if (size > maxBytes) return tooLarge(abs, size, maxBytes);
+        }
+        throw e;
+      }
+      if (n === 0) break;
+      len += n;
+    }
+    // a NUL found in the scratch buffer's head at or past `len` is a byte of an earlier file: none in this one
+    let nul = buf === scratch ? scratchHead!.indexOf(0) : buf.subarray(0, BINARY_PROBE_BYTES).indexOf(0);
+    if (nul >= len) nul = -1;
     if (nul !== -1) return { abs, error: `binary file (NUL byte at offset ${nul}); not parsed` };
-    return { abs, text: stripBom(buf.toString('utf8')) };
+    return { abs, text: stripBom(buf.toString('utf8', 0, len)) };
   } catch (e) {
     return { abs, error: `cannot read file: ${describeFsError(e, 'read failed')}` };
   } finally {
@@ -142,34 +184,23 @@ function readOne(abs: string, maxBytes: number): ReadOutcome {
   }
 }
 
-/**
- * Reads to the end even when fstat's size is 0 or stale (FIFOs, files growing while read); undefined when
- * the content passes `maxBytes`.
- */
-function readWhole(fd: number, size: number, maxBytes: number): Buffer | undefined {
-  let buf = Buffer.allocUnsafe(size > 0 ? size : 64 * 1024);
-  let len = 0;
-  for (;;) {
-    if (len === buf.length) {
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, len);
-      buf = bigger;
-    }
-    const n = readSync(fd, buf, len, buf.length - len, null);
-    if (n === 0) break;
-    len += n;
-    if (len > maxBytes) return undefined;
-  }
-  return buf.subarray(0, len);
+function tooLarge(abs: string, size: number, maxBytes: number): ReadOutcome {
+  return { abs, error: `file is ${size} bytes, over the limit of ${maxBytes} bytes (--max-file-size); not parsed` };
 }
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+// Patterns as constants: a regular expression literal builds a new object each time it is evaluated, and
+// these are evaluated per file or per document.
+const JSON_PATH = /\.json$/i;
+/** What every TypeScript path ends with; the full test (isTypeScriptPath) runs only for those. */
+const TS_ENDING = /ts$/i;
+
 function formatOf(p: string): SourceFile['format'] {
-  if (/\.json$/i.test(p)) return 'json';
-  if (isTypeScriptPath(p)) return 'typescript';
+  if (JSON_PATH.test(p)) return 'json';
+  if (TS_ENDING.test(p) && isTypeScriptPath(p)) return 'typescript';
   return 'yaml'; // YAML is a superset of JSON: stdin and other names parse either
 }
 
@@ -210,7 +241,7 @@ function collectObjects(file: SourceFile, doc: ParsedDoc, raws: RawObject[], pro
   // `# Source:` names the chart template only for rendered streams (stdin, --helm). A rendered file that is
   // committed to the repository is itself what users edit and what code scanning can show, so it keeps its path.
   const origin = doc.origin !== undefined && file.absPath === undefined ? doc.origin : undefined;
-  const source: SourceRef = { file, docIndex: doc.index, prefix: [], ...(origin !== undefined ? { origin } : {}) };
+  const source = sourceRef(file, doc.index, NO_PREFIX, origin);
   if (!isObject(value)) {
     problems.push({
       ruleId: 'manifest-invalid',
@@ -223,15 +254,25 @@ function collectObjects(file: SourceFile, doc: ParsedDoc, raws: RawObject[], pro
   const kind = str(value.kind);
   const apiVersion = str(value.apiVersion);
   if (kind === undefined && apiVersion === undefined) return 1;
-  if (kind !== undefined && /List$/.test(kind) && Array.isArray(value.items)) {
-    value.items.forEach((item, i) => {
-      const itemSource: SourceRef = { ...source, prefix: ['items', i] };
+  if (kind !== undefined && kind.endsWith('List') && Array.isArray(value.items)) {
+    const items = value.items;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const itemSource = sourceRef(file, doc.index, ['items', i], origin);
       if (isObject(item)) addObject(item, itemSource, raws, problems);
       else problems.push({ ruleId: 'manifest-invalid', file, message: `item ${i} of the ${kind} is not an object`, at: { source: itemSource, path: [] } });
-    });
+    }
     return 0;
   }
   return addObject(value, source, raws, problems) ? 0 : 1;
+}
+
+/** The prefix of an object that is a whole document: one shared empty path (paths are read-only). */
+const NO_PREFIX: Path = Object.freeze([]);
+
+/** A SourceRef with `origin` only when there is one, built as a plain literal (a spread copies slowly). */
+function sourceRef(file: SourceFile, docIndex: number, prefix: Path, origin: string | undefined): SourceRef {
+  return origin === undefined ? { file, docIndex, prefix } : { file, docIndex, prefix, origin };
 }
 
 /**
@@ -304,7 +345,7 @@ function buildResources(raws: readonly RawObject[], defaultNamespace: string, pr
         name = '';
       }
     }
-    out.push({
+    const resource: Resource = {
       id: out.length,
       apiVersion,
       group,
@@ -316,8 +357,10 @@ function buildResources(raws: readonly RawObject[], defaultNamespace: string, pr
       known: builtin !== undefined || fromCrd !== undefined,
       obj,
       source,
-      ...(unknown ? { unknown } : {}),
-    });
+    };
+    // added only when present, as before (a spread of an empty object copied every resource slowly)
+    if (unknown) (resource as { unknown?: readonly Path[] }).unknown = unknown;
+    out.push(resource);
   }
   return out;
 }

@@ -136,11 +136,23 @@ export function builtinKind(group: string, kind: string): KindInfo | undefined {
   return byGroupKind.get(groupKindKey(group, kind));
 }
 
-/** Split `apiVersion` into group and version (`v1` → core group). */
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.lastIndexOf('/');
-  if (slash < 0) return { group: '', version: apiVersion };
-  return { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+/**
+ * Split apiVersions, by apiVersion: a repository uses a few dozen of them across thousands of objects, so
+ * each object shares one answer (and one group and one version string) instead of slicing its own.
+ */
+const splitCache = new Map<string, { readonly group: string; readonly version: string }>();
+
+/** Split `apiVersion` into group and version (`v1` → core group). The answer is shared: do not modify it. */
+export function splitApiVersion(apiVersion: string): { readonly group: string; readonly version: string } {
+  let split = splitCache.get(apiVersion);
+  if (split === undefined) {
+    const slash = apiVersion.lastIndexOf('/');
+    split = Object.freeze(slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) });
+    // a long-lived process (the language server) meets arbitrary text: keep the table bounded
+    if (splitCache.size >= 10_000) splitCache.clear();
+    splitCache.set(apiVersion, split);
+  }
+  return split;
 }
 
 /** Kinds whose pod template path is known; unknown kinds are probed for `spec.template.spec.containers`. */

@@ -42,13 +42,13 @@ export function parseText(text: string, format: 'yaml' | 'json'): ParseOutcome {
   const origins = text.includes('# Source:') ? helmOrigins(text) : undefined;
   // the fast reader never expands aliases (it declines anchors), so its result needs no shared-object check
   const fast = fastLoadAll(text);
-  if (fast !== undefined) return { docs: fast.map((value, index) => withOrigin({ index, value }, origins)) };
+  if (fast !== undefined) return { docs: toDocs(fast, origins) };
   const maybeAliases = (text.includes('&') || text.includes('*')) && MAYBE_ALIAS.test(text);
   try {
     const values = jsyaml.loadAll(text, undefined, { schema: K8S_SCHEMA }) as JsonValue[];
     // js-yaml makes an alias the same object as its anchor; when nothing is shared, no alias was used (the
     // pattern matched prose such as "*Warning*" in a description) and the fast result is exact
-    if (!maybeAliases || !hasSharedObjects(values)) return { docs: values.map((value, index) => withOrigin({ index, value }, origins)) };
+    if (!maybeAliases || !hasSharedObjects(values)) return { docs: toDocs(values, origins) };
   } catch {
     // fall through: the careful parser reports the error per document and keeps the other documents
   }
@@ -68,6 +68,13 @@ function hasSharedObjects(values: readonly JsonValue[]): boolean {
     else for (const k in v) stack.push(v[k]!);
   }
   return false;
+}
+
+/** One ParsedDoc per value, in a loop rather than a map with a closure (one of each per file). */
+function toDocs(values: readonly JsonValue[], origins: Map<number, string> | undefined): ParsedDoc[] {
+  const docs = new Array<ParsedDoc>(values.length);
+  for (let index = 0; index < values.length; index++) docs[index] = withOrigin({ index, value: values[index] }, origins);
+  return docs;
 }
 
 function withOrigin(doc: ParsedDoc, origins: Map<number, string> | undefined): ParsedDoc {
