@@ -78,7 +78,11 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
   const indeg = new Int32Array(n);
   // Service id → node numbers of the workloads behind it (many edges share a destination)
   const podsOf = new Map<number, number[]>();
-  for (const e of cg.edges) {
+  // indexed loops throughout: this runs once per lint, mostly before the optimiser has compiled it, and there a
+  // for-of over an array allocates an iterator and a result object per element
+  const edges = cg.edges;
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i]!;
     if (e.self) continue;
     const u = index.get(e.from.owner.id);
     if (u === undefined) continue;
@@ -86,10 +90,12 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
     let pods = podsOf.get(e.to.id);
     if (pods === undefined) {
       pods = [];
-      for (const t of serviceView(graph, e.to).pods) pods.push(index.get(t.owner.id) ?? -1);
+      const selected = serviceView(graph, e.to).pods;
+      for (let j = 0; j < selected.length; j++) pods.push(index.get(selected[j]!.owner.id) ?? -1);
       podsOf.set(e.to.id, pods);
     }
-    for (const w of pods) {
+    for (let j = 0; j < pods.length; j++) {
+      const w = pods[j]!;
       if (w < 0 || w === u) continue;
       out[u]!.push({ edge: e, from: u, to: w, factor, alone: undefined });
       indeg[w]!++;
@@ -102,13 +108,24 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
   const get = (v: number, d: number): Choice => best[v * W + d] ?? STOP;
   const single = (a: Arc): readonly Arc[] => (a.alone ??= [a]);
 
+  // exitBest(x, k), made once: it only reads components finished before x's, and the path enumeration inside a
+  // small component asks for the same (x, k) once per path through x
+  let exits: (Choice | undefined)[] | undefined;
+
   /** Best continuation from x leaving its component, using at most k hops (k ≥ 1 to take an arc). */
   function exitBest(x: number, k: number): Choice {
     if (k < 1) return STOP;
+    exits ??= new Array<Choice | undefined>(n * W);
+    return (exits[x * W + k] ??= computeExit(x, k));
+  }
+
+  function computeExit(x: number, k: number): Choice {
     let arc: Arc | undefined;
     let product = STOP.product;
     let rest = STOP;
-    for (const a of out[x]!) {
+    const arcs = out[x]!;
+    for (let i = 0; i < arcs.length; i++) {
+      const a = arcs[i]!;
       if (comp[a.to] === comp[x]) continue;
       const r = get(a.to, k - 1);
       const p = a.factor * r.product;
@@ -121,7 +138,8 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
     return arc ? { product, hops: single(arc), nextNode: arc.to, nextDepth: k - 1, approximate: rest.approximate } : STOP;
   }
 
-  for (const members of order) {
+  for (let m = 0; m < order.length; m++) {
+    const members = order[m]!;
     if (members.length === 1) {
       // most nodes: the best exit for each depth, built only when it beats the path one hop shorter
       const v = members[0]!;
@@ -132,7 +150,8 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
         let arc: Arc | undefined;
         let product = STOP.product;
         let rest = STOP;
-        for (const a of arcs) {
+        for (let i = 0; i < arcs.length; i++) {
+          const a = arcs[i]!;
           // no arc of a single-node component stays in it (self calls are not arcs)
           const r = get(a.to, d - 1);
           const p = a.factor * r.product;
@@ -147,7 +166,7 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
       continue;
     }
     if (members.length <= SMALL_COMPONENT) {
-      for (const u of members) exactInComponent(u);
+      for (let i = 0; i < members.length; i++) exactInComponent(members[i]!);
     } else {
       cutComponent(members);
     }
@@ -170,11 +189,13 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
         const ex = exitBest(x, k);
         const p = prod * ex.product;
         const t = used + k;
-        if (p > local[t]!.product) local[t] = { product: p, hops: [...prefix, ...ex.hops], nextNode: ex.nextNode, nextDepth: ex.nextDepth, approximate: ex.approximate };
+        if (p > local[t]!.product) local[t] = { product: p, hops: prefix.concat(ex.hops), nextNode: ex.nextNode, nextDepth: ex.nextDepth, approximate: ex.approximate };
       }
-      if (used > 0 && prod > local[used]!.product) local[used] = { product: prod, hops: [...prefix], nextNode: -1, nextDepth: 0, approximate: false };
+      if (used > 0 && prod > local[used]!.product) local[used] = { product: prod, hops: prefix.slice(), nextNode: -1, nextDepth: 0, approximate: false };
       if (used >= D) return;
-      for (const a of out[x]!) {
+      const arcs = out[x]!;
+      for (let i = 0; i < arcs.length; i++) {
+        const a = arcs[i]!;
         if (comp[a.to] !== c0 || visited.has(a.to)) continue;
         visited.add(a.to);
         prefix.push(a);
@@ -223,10 +244,13 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
     }
     postorder.forEach((v, i) => pos.set(v, i));
     // postorder: successors (in the kept DAG) come first
-    for (const v of postorder) {
+    for (let j = 0; j < postorder.length; j++) {
+      const v = postorder[j]!;
       for (let d = 1; d <= D; d++) {
         let c = exitBest(v, d);
-        for (const a of out[v]!) {
+        const arcs = out[v]!;
+        for (let i = 0; i < arcs.length; i++) {
+          const a = arcs[i]!;
           if (comp[a.to] !== c0 || pos.get(a.to)! >= pos.get(v)!) continue;
           const rest = get(a.to, d - 1);
           const p = a.factor * rest.product;
@@ -240,22 +264,29 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
 
   // entry points: callers nobody calls, and for a component nobody outside calls, its worst member
   const entries: number[] = [];
-  const compHasOutsideCaller = new Set<number>();
-  for (let u = 0; u < n; u++) for (const a of out[u]!) if (comp[a.to] !== comp[u]) compHasOutsideCaller.add(comp[a.to]!);
-  for (const members of order) {
+  const compHasOutsideCaller = new Uint8Array(order.length);
+  for (let u = 0; u < n; u++) {
+    const arcs = out[u]!;
+    for (let i = 0; i < arcs.length; i++) if (comp[arcs[i]!.to] !== comp[u]) compHasOutsideCaller[comp[arcs[i]!.to]!] = 1;
+  }
+  for (let m = 0; m < order.length; m++) {
+    const members = order[m]!;
     if (members.length === 1) {
       const v = members[0]!;
       if (indeg[v] === 0 && out[v]!.length) entries.push(v);
       continue;
     }
-    if (compHasOutsideCaller.has(comp[members[0]!]!)) continue;
+    if (compHasOutsideCaller[comp[members[0]!]!]) continue;
     let worst = members[0]!;
-    for (const v of members) if (get(v, D).product > get(worst, D).product) worst = v;
+    for (let i = 0; i < members.length; i++) if (get(members[i]!, D).product > get(worst, D).product) worst = members[i]!;
     entries.push(worst);
   }
 
   const result: WorstPath[] = [];
-  for (const v of entries) {
+  // paths from different entries share their tails: one HopFactor (and its words) per edge
+  const factors = new Map<EdgePolicy, HopFactor>();
+  for (let j = 0; j < entries.length; j++) {
+    const v = entries[j]!;
     const c = get(v, D);
     if (c.product <= 1) continue;
     const hops: Hop[] = [];
@@ -264,9 +295,12 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
     const seen = new Set<number>([v]);
     while (cur) {
       approximate ||= cur.approximate;
-      for (const a of cur.hops) {
+      for (let i = 0; i < cur.hops.length; i++) {
+        const a = cur.hops[i]!;
         const policy = policies[a.edge.id]!;
-        hops.push({ edge: a.edge, policy, factor: hopFactor(policy, opts.maxConcurrentRetries), to: templates[a.to]! });
+        let factor = factors.get(policy);
+        if (factor === undefined) factors.set(policy, (factor = hopFactor(policy, opts.maxConcurrentRetries)));
+        hops.push({ edge: a.edge, policy, factor, to: templates[a.to]! });
         seen.add(a.to);
       }
       cur = cur.nextNode >= 0 ? best[cur.nextNode * W + cur.nextDepth] : undefined;
@@ -283,43 +317,56 @@ function tarjan(n: number, out: readonly (readonly { readonly to: number }[])[])
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
   const comp = new Int32Array(n).fill(-1);
-  const stack: number[] = [];
+  // both stacks hold a node at most once, so n slots suffice; typed arrays instead of a pair per visited node
+  const stack = new Int32Array(n);
+  const stackPos = new Int32Array(n);
+  let sp = 0;
+  const workNode = new Int32Array(n);
+  const workArc = new Int32Array(n);
+  let wp = 0;
   const order: number[][] = [];
   let counter = 0;
   for (let s = 0; s < n; s++) {
     if (indexOf[s] !== -1) continue;
-    const work: [number, number][] = [[s, 0]];
+    workNode[0] = s;
+    workArc[0] = 0;
+    wp = 1;
     indexOf[s] = low[s] = counter++;
-    stack.push(s);
+    stackPos[s] = sp;
+    stack[sp++] = s;
     onStack[s] = 1;
-    while (work.length) {
-      const top = work[work.length - 1]!;
-      const v = top[0];
+    while (wp) {
+      const v = workNode[wp - 1]!;
       const arcs = out[v]!;
-      if (top[1] < arcs.length) {
-        const w = arcs[top[1]++]!.to;
+      const k = workArc[wp - 1]!;
+      if (k < arcs.length) {
+        workArc[wp - 1] = k + 1;
+        const w = arcs[k]!.to;
         if (indexOf[w] === -1) {
           indexOf[w] = low[w] = counter++;
-          stack.push(w);
+          stackPos[w] = sp;
+          stack[sp++] = w;
           onStack[w] = 1;
-          work.push([w, 0]);
+          workNode[wp] = w;
+          workArc[wp] = 0;
+          wp++;
         } else if (onStack[w]) low[v] = Math.min(low[v]!, indexOf[w]!);
         continue;
       }
-      work.pop();
-      if (work.length) {
-        const parent = work[work.length - 1]![0];
+      wp--;
+      if (wp) {
+        const parent = workNode[wp - 1]!;
         low[parent] = Math.min(low[parent]!, low[v]!);
       }
       if (low[v] === indexOf[v]) {
-        const members: number[] = [];
-        let w: number;
-        do {
-          w = stack.pop()!;
+        // v and everything above it on the stack, top first; sized up front (most components are one node)
+        const members: number[] = new Array<number>(sp - stackPos[v]!);
+        for (let i = 0; i < members.length; i++) {
+          const w = stack[--sp]!;
           onStack[w] = 0;
           comp[w] = order.length;
-          members.push(w);
-        } while (w !== v);
+          members[i] = w;
+        }
         order.push(members);
       }
     }

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { callGraph } from '../../src/graph/calls.js';
 import { Graph } from '../../src/graph/graph.js';
-import { edgePolicies, edgePolicy, hopFactor, hopFactorValue, unsharedEdgePolicy } from '../../src/graph/mesh/retries.js';
+import { edgePolicies, edgePolicy, hopFactor, hopFactorValue, unsharedEdgePolicy, type EdgePolicy } from '../../src/graph/mesh/retries.js';
 import { loadInputs } from '../../src/load/index.js';
 
 async function graphOf(text: string): Promise<Graph> {
@@ -92,6 +92,14 @@ function manifests(seed: number, features: readonly Feature[] = FEATURES): strin
   return docs.map((d) => JSON.stringify(d)).join('\n---\n');
 }
 
+/** Every field of an EdgePolicy read through its accessors, as a plain object (policies read their shared core). */
+const FIELDS = ['edge', 'mesh', 'mode', 'protocol', 'attempts', 'retryOn', 'overloadRetries', 'connectOnly', 'perTryTimeoutMs', 'timeoutMs', 'backoff', 'bound', 'outlierDetection', 'route', 'notes'] as const;
+function fieldsOf(p: EdgePolicy): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of FIELDS) out[k] = p[k];
+  return out;
+}
+
 const CASES: readonly { seed: number; features?: readonly Feature[] }[] = [{ seed: 1 }, { seed: 2 }, { seed: 3 }, ...FEATURES.map((f, i) => ({ seed: 10 + i, features: [f] })), { seed: 30, features: ['routeDestination', 'drNamespace'] }];
 
 describe('shared edge policies', () => {
@@ -103,16 +111,23 @@ describe('shared edge policies', () => {
       const policies = edgePolicies(g);
       // the input is only a test if callers of one Service port do get different policies
       const byTarget = new Map<string, Set<string>>();
+      // each computed policy has a notes list of its own, so edges that share a policy share that list
+      const holders = new Map<object, number>();
       for (const e of edges) {
         const p = policies[e.id]!;
         expect(p).toBe(edgePolicy(g, e));
         expect(p).toStrictEqual(unsharedEdgePolicy(g, e));
+        expect(fieldsOf(p)).toStrictEqual(fieldsOf(unsharedEdgePolicy(g, e)));
+        expect(p.edge).toBe(e);
+        holders.set(p.notes, (holders.get(p.notes) ?? 0) + 1);
         expect(hopFactorValue(p)).toBe(hopFactor(p).factor);
         const k = `${e.to.id}|${e.port?.index}`;
         const l = byTarget.get(k) ?? byTarget.set(k, new Set()).get(k)!;
         l.add(JSON.stringify([p.mesh, p.attempts, p.timeoutMs, p.bound, p.outlierDetection, p.route?.label], (key, v) => (key === 'resource' ? v?.id : v)));
       }
       expect([...byTarget.values()].filter((s) => s.size > 1).length).toBeGreaterThan(0);
+      // and edges do share: otherwise the comparison above proves nothing about sharing
+      expect([...holders.values()].some((n) => n > 1)).toBe(true);
     });
   }
 });

@@ -168,7 +168,7 @@ interface RetryState {
   /** Edge id (dense) → its policy; sized on first use. */
   byEdge: (EdgePolicy | undefined)[] | undefined;
   /** Service id → key (`policyKey`) → the policies its callers share (`sharedPolicy`). */
-  readonly shared: Map<number, Map<string, Shared>>;
+  readonly shared: Map<number, Map<PolicyKey, Shared>>;
   /** Service id → what the keys of its callers' policies need, worked out on first use. */
   readonly services: Map<number, ServiceFacts>;
   /** Namespaces with a DestinationRule that selects workloads by label, on first use. */
@@ -230,23 +230,61 @@ function policyOf(graph: Graph, st: RetryState, edge: CallEdge): EdgePolicy {
 }
 
 function withEdge(edge: CallEdge, c: PolicyCore): EdgePolicy {
-  return {
-    edge,
-    mesh: c.mesh,
-    mode: c.mode,
-    protocol: c.protocol,
-    attempts: c.attempts,
-    retryOn: c.retryOn,
-    overloadRetries: c.overloadRetries,
-    connectOnly: c.connectOnly,
-    perTryTimeoutMs: c.perTryTimeoutMs,
-    timeoutMs: c.timeoutMs,
-    backoff: c.backoff,
-    bound: c.bound,
-    outlierDetection: c.outlierDetection,
-    route: c.route,
-    notes: c.notes,
-  };
+  return new EdgePolicyOf(edge, c);
+}
+
+/**
+ * An edge with the policy it shares with the other edges of its key (`sharedPolicy`): the fields read through to
+ * the shared core instead of being copied into every edge's object (two fields per edge, not fifteen). `core` is a
+ * plain property so that comparing two policies (tests of sharing) compares the cores field by field.
+ */
+class EdgePolicyOf implements EdgePolicy {
+  constructor(
+    readonly edge: CallEdge,
+    private readonly core: PolicyCore,
+  ) {}
+  get mesh(): MeshName | undefined {
+    return this.core.mesh;
+  }
+  get mode(): EdgePolicy['mode'] {
+    return this.core.mode;
+  }
+  get protocol(): Setting<EdgeProtocol> {
+    return this.core.protocol;
+  }
+  get attempts(): Setting<number | undefined> {
+    return this.core.attempts;
+  }
+  get retryOn(): Setting<readonly string[]> {
+    return this.core.retryOn;
+  }
+  get overloadRetries(): boolean {
+    return this.core.overloadRetries;
+  }
+  get connectOnly(): boolean {
+    return this.core.connectOnly;
+  }
+  get perTryTimeoutMs(): Setting<number | undefined> {
+    return this.core.perTryTimeoutMs;
+  }
+  get timeoutMs(): Setting<number | undefined> {
+    return this.core.timeoutMs;
+  }
+  get backoff(): EdgePolicy['backoff'] {
+    return this.core.backoff;
+  }
+  get bound(): Setting<RetryBound | undefined> {
+    return this.core.bound;
+  }
+  get outlierDetection(): Setting<boolean> {
+    return this.core.outlierDetection;
+  }
+  get route(): EdgePolicy['route'] {
+    return this.core.route;
+  }
+  get notes(): readonly string[] {
+    return this.core.notes;
+  }
 }
 
 /** The policies shared by the edges to one Service with one key (`policyKey`). */
@@ -307,6 +345,9 @@ function computePolicy(graph: Graph, edge: CallEdge, dp: DataPlane): PolicyCore 
   }
 }
 
+/** A `policyKey`: a number for the common meshes (no string to build and hash per edge), else a string. */
+type PolicyKey = number | string;
+
 /**
  * What `computePolicy` reads of the edge besides the destination Service and the caller's namespace (which
  * `sharedPolicy` handles); undefined when the caller's own labels matter (Istio `sourceLabels` routes and
@@ -317,27 +358,33 @@ function computePolicy(graph: Graph, edge: CallEdge, dp: DataPlane): PolicyCore 
  * - Consul: the caller's ServiceDefaults (its upstreamConfig), found by the caller's Consul name; not the port;
  * - Kuma: the port, the caller's mesh, and which of the workload-targeted candidate policies select the caller;
  * - no proxy: the port and the reason there is none.
+ *
+ * Keys are only compared among the callers of one Service, whatever their mesh, so the kinds must not overlap:
+ * Istio and Linkerd keys are numbers ≥ 0 (port index + 1, times 4, plus the kind), Consul keys numbers < 0,
+ * Kuma and no-proxy keys strings with distinct prefixes (the free-form part, a mesh name or a reason, last).
  */
-function policyKey(graph: Graph, st: RetryState, edge: CallEdge, dp: DataPlane): string | undefined {
+function policyKey(graph: Graph, st: RetryState, edge: CallEdge, dp: DataPlane): PolicyKey | undefined {
   const port = edge.port ? edge.port.index : -1;
   switch (dp.mesh) {
     case 'istio':
       if (istioReadsCallerLabels(graph, st, edge)) return undefined;
-      return `istio|${dp.mode === 'ambient' ? 'ambient' : 'sidecar'}|${port}`;
+      return (port + 1) * 4 + (dp.mode === 'ambient' ? 1 : 0);
     case 'linkerd':
-      return `linkerd|${port}`;
+      return (port + 1) * 4 + 2;
     case 'consul': {
       let sd = st.consulCallerSd.get(edge.from.owner.id);
       if (sd === undefined) {
         const name = consulCallerName(graph, edge.from);
         st.consulCallerSd.set(edge.from.owner.id, (sd = (name ? consulEntry(graph, 'ServiceDefaults', name)?.id : undefined) ?? -1));
       }
-      return `consul|${sd}`;
+      // sd ≥ -1 (-1: no ServiceDefaults)
+      return -2 - sd;
     }
     case 'kuma':
-      return JSON.stringify(['kuma', port, kumaMeshOf(graph, edge.from).name, kumaSelections(graph, edge)]);
+      // the selections are a string of 0s and 1s, so the mesh name after them cannot shift a field
+      return `kuma|${port}|${kumaSelections(graph, edge)}|${kumaMeshOf(graph, edge.from).name}`;
     default:
-      return JSON.stringify(['none', port, dp.decidedBy.reason]);
+      return `none|${port}|${dp.decidedBy.reason}`;
   }
 }
 
