@@ -87,10 +87,12 @@ export class Graph {
         push(this.templatesByNs, t.namespace, t);
         let byKey = this.labelIndex.get(t.namespace);
         if (!byKey) this.labelIndex.set(t.namespace, (byKey = new Map()));
-        for (const [k, v] of Object.entries(t.labels)) {
+        // for-in over labelsOf's plain object: the keys of Object.entries, in its order, without its pair arrays
+        const labels = t.labels;
+        for (const k in labels) {
           let byValue = byKey.get(k);
           if (!byValue) byKey.set(k, (byValue = new Map()));
-          push(byValue, v, t);
+          push(byValue, labels[k]!, t);
         }
       }
     }

@@ -78,20 +78,22 @@ function portView(p: JsonObject, index: number, pods: readonly PodTemplate[]): S
   const targetPortSet = p.targetPort !== undefined && p.targetPort !== null;
   const raw: JsonValue | undefined = targetPortSet ? p.targetPort : port;
   const targetPort = typeof raw === 'number' ? raw : typeof raw === 'string' ? (DIGITS.test(raw) ? Number(raw) : raw) : undefined;
-  const endpoints: PortEndpoint[] = [];
-  const unresolved: PodTemplate[] = [];
+  // One view per Service port for the whole run: lists that stay empty (no pods, every named port resolved)
+  // share one frozen empty array, and the path is shared per index.
+  let endpoints: PortEndpoint[] | undefined;
+  let unresolved: PodTemplate[] | undefined;
   if (typeof targetPort === 'number') {
-    for (const t of pods) endpoints.push({ template: t, port: targetPort });
+    for (const t of pods) (endpoints ??= []).push({ template: t, port: targetPort });
   } else if (targetPort !== undefined) {
     for (const t of pods) {
       const found = findNamedPort(t, targetPort, protocol);
-      if (found) endpoints.push({ template: t, port: found.port, declaredAt: found.path });
-      else unresolved.push(t);
+      if (found) (endpoints ??= []).push({ template: t, port: found.port, declaredAt: found.path });
+      else (unresolved ??= []).push(t);
     }
   }
   return {
     index,
-    path: ['spec', 'ports', index],
+    path: portPath(index),
     name: str(p.name),
     port,
     protocol,
@@ -99,9 +101,19 @@ function portView(p: JsonObject, index: number, pods: readonly PodTemplate[]): S
     targetPortSet,
     nodePort: typeof p.nodePort === 'number' ? p.nodePort : undefined,
     appProtocol: str(p.appProtocol),
-    endpoints,
-    unresolved,
+    endpoints: endpoints ?? NO_ENDPOINTS,
+    unresolved: unresolved ?? NO_TEMPLATES,
   };
+}
+
+const NO_ENDPOINTS: readonly PortEndpoint[] = Object.freeze([]);
+const NO_TEMPLATES: readonly PodTemplate[] = Object.freeze([]);
+
+/** `spec.ports[index]`, frozen and shared by every Service's port at that index (paths are read-only). */
+const PORT_PATHS: Path[] = [];
+
+function portPath(index: number): Path {
+  return (PORT_PATHS[index] ??= Object.freeze(['spec', 'ports', index]));
 }
 
 export interface ContainerPort {

@@ -13,7 +13,7 @@ export interface FastResult {
   readonly exact: boolean;
 }
 
-interface Line {
+export interface Line {
   readonly start: number;
   readonly end: number; // exclusive, without the line break
   readonly indent: number;
@@ -25,8 +25,8 @@ interface Line {
  * Resolve `path` in the document occupying text[start, end). The document must be a block mapping at
  * column 0 (after an optional `---` line and comments).
  */
-export function fastLocate(text: string, start: number, end: number, path: Path): FastResult | undefined {
-  const lines = splitLines(text, start, end);
+export function fastLocate(text: string, start: number, end: number, path: Path, split?: DocumentLines): FastResult | undefined {
+  const lines = split ?? splitLines(text, start, end);
   if (!lines) return undefined;
   // the root: the first content line that is not a document marker, at column 0
   let i = 0;
@@ -69,6 +69,17 @@ type NodeRef =
 type EntryStep = { kind: 'entry'; keyStart: number; keyEnd: number; scalarEnd?: number; value: NodeRef };
 type ItemStep = { kind: 'item'; range: [number, number]; value: NodeRef };
 
+/**
+ * The lines of text[start, end) as the scanner reads them, or undefined when it will not read this document
+ * (tabs in indentation). A caller that locates several paths in one document splits it once with
+ * `documentLines` and passes the result to each `fastLocate` call for the same text, start and end.
+ */
+export type DocumentLines = readonly Line[];
+
+export function documentLines(text: string, start: number, end: number): DocumentLines | undefined {
+  return splitLines(text, start, end);
+}
+
 function splitLines(text: string, start: number, end: number): Line[] | undefined {
   const out: Line[] = [];
   let pos = start;
@@ -92,7 +103,7 @@ function isMarker(text: string, l: Line): boolean {
 }
 
 /** Lines [from, to] that belong to a block whose items sit at `column` (stops at a shallower content line). */
-function blockEnd(lines: Line[], from: number, column: number, limit: number): number {
+function blockEnd(lines: readonly Line[], from: number, column: number, limit: number): number {
   let last = from;
   for (let j = from + 1; j <= limit; j++) {
     const l = lines[j]!;
@@ -105,8 +116,12 @@ function blockEnd(lines: Line[], from: number, column: number, limit: number): n
 
 const SPECIAL = /^[&*!|>{[?%@`]/;
 
-/** Parse the key at `at` on a line: plain or quoted, followed by `:` and a space or the line end. */
-function readKey(text: string, at: number, lineEnd: number): { key: string; end: number; afterColon: number } | 'unsure' | undefined {
+/**
+ * Parse the key at `at` on a line: plain or quoted, followed by `:` and a space or the line end. A quoted key
+ * comes back as `key`; a plain one is text[at, end) and is not copied out (`key` undefined), because the
+ * scanner reads many keys to find one and compares them in place (`keyIs`).
+ */
+function readKey(text: string, at: number, lineEnd: number): { key: string | undefined; end: number; afterColon: number } | 'unsure' | undefined {
   const ch = text[at];
   if (ch === '"' || ch === "'") {
     let j = at + 1;
@@ -140,7 +155,13 @@ function readKey(text: string, at: number, lineEnd: number): { key: string; end:
   if (j >= lineEnd) return undefined;
   let keyEnd = j;
   while (keyEnd > at && text.charCodeAt(keyEnd - 1) === 32) keyEnd--;
-  return { key: text.slice(at, keyEnd), end: keyEnd, afterColon: j + 1 };
+  return { key: undefined, end: keyEnd, afterColon: j + 1 };
+}
+
+/** Whether the key `readKey` read at `at` is `seg`. */
+function keyIs(text: string, at: number, k: { key: string | undefined; end: number }, seg: string): boolean {
+  if (k.key !== undefined) return k.key === seg;
+  return k.end - at === seg.length && text.startsWith(seg, at);
 }
 
 /** The value after `key:` at `from` on its line: a scalar ending before a comment, nothing, or a special form. */
@@ -185,7 +206,7 @@ function inlineValue(text: string, from: number, lineEnd: number): { kind: 'none
 }
 
 /** The value region of an entry whose key ends its line: the following more-indented block (or a sequence at the same column). */
-function valueBlock(lines: Line[], keyLine: number, keyColumn: number, limit: number, text: string): NodeRef {
+function valueBlock(lines: readonly Line[], keyLine: number, keyColumn: number, limit: number, text: string): NodeRef {
   let j = keyLine + 1;
   while (j <= limit && lines[j]!.content === -1) j++;
   if (j > limit) return { kind: 'other' };
@@ -207,7 +228,7 @@ function valueBlock(lines: Line[], keyLine: number, keyColumn: number, limit: nu
   return { kind: 'other' }; // an empty value (null)
 }
 
-function mapEntry(text: string, lines: Line[], node: Extract<NodeRef, { kind: 'block' }>, seg: string): EntryStep | 'unsure' | undefined {
+function mapEntry(text: string, lines: readonly Line[], node: Extract<NodeRef, { kind: 'block' }>, seg: string): EntryStep | 'unsure' | undefined {
   for (let j = node.firstLine; j <= node.lastLine; j++) {
     const l = lines[j]!;
     if (l.content === -1) continue;
@@ -224,7 +245,7 @@ function mapEntry(text: string, lines: Line[], node: Extract<NodeRef, { kind: 'b
     const k = readKey(text, at, l.end);
     if (k === 'unsure') return 'unsure';
     if (k === undefined) return 'unsure';
-    if (k.key !== seg) continue;
+    if (!keyIs(text, at, k, seg)) continue;
     const v = inlineValue(text, k.afterColon, l.end);
     if (v.kind === 'scalar') return { kind: 'entry', keyStart: at, keyEnd: k.end, scalarEnd: v.end, value: { kind: 'scalar' } };
     if (v.kind === 'special') return { kind: 'entry', keyStart: at, keyEnd: k.end, value: { kind: 'other' } };
@@ -233,7 +254,7 @@ function mapEntry(text: string, lines: Line[], node: Extract<NodeRef, { kind: 'b
   return undefined;
 }
 
-function seqItem(text: string, lines: Line[], node: Extract<NodeRef, { kind: 'block' }>, index: number): ItemStep | 'unsure' | undefined {
+function seqItem(text: string, lines: readonly Line[], node: Extract<NodeRef, { kind: 'block' }>, index: number): ItemStep | 'unsure' | undefined {
   let n = -1;
   for (let j = node.firstLine; j <= node.lastLine; j++) {
     const l = lines[j]!;
@@ -276,7 +297,7 @@ function seqItem(text: string, lines: Line[], node: Extract<NodeRef, { kind: 'bl
  * A block's range as the CST gives it, clamped to its first line: from its first token to the end of that
  * line when the block goes on below, else to the end of its last token (a trailing comment is not included).
  */
-function blockRange(text: string, lines: Line[], node: Extract<NodeRef, { kind: 'block' }>): [number, number] | undefined {
+function blockRange(text: string, lines: readonly Line[], node: Extract<NodeRef, { kind: 'block' }>): [number, number] | undefined {
   const l = lines[node.firstLine]!;
   const from = firstToken(text, l, node.column);
   if (node.lastLine > node.firstLine) return [from, l.end];

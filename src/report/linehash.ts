@@ -6,8 +6,8 @@
  * value means upload-sarif sees no inconsistency and alerts keep their identity when lines move.
  *
  * This runs over every file with a finding, so it is written for speed: the 64-bit arithmetic is done on
- * two 32-bit halves without allocating, occurrences are counted on the numbers, and hex strings are only
- * made for the lines asked for.
+ * two 32-bit halves without allocating, occurrences are counted on the numbers in a typed-array table, and
+ * hex strings are only made for the lines asked for.
  */
 const WINDOW = 100;
 const TWO32 = 4294967296;
@@ -40,7 +40,15 @@ export function lineHashesFor(text: string, wanted: ReadonlySet<number>): Map<nu
   const window = new Uint16Array(WINDOW);
   /** The line whose hash is complete when the window slot is overwritten next (-1: none). */
   const lineAt = new Int32Array(WINDOW).fill(-1);
-  const occurrences = new Map<number, Map<number, number>>();
+  // Occurrences per hash in an open-addressing table on typed arrays (a Map of Maps made an inner Map per line,
+  // as nearly every line has its own high half). At most maxWanted lines are hashed, so a capacity of twice that
+  // keeps the table at most half full; a count of 0 marks an empty slot.
+  let capacity = 16;
+  while (capacity < maxWanted * 2) capacity *= 2;
+  const mask = capacity - 1;
+  const seenHi = new Uint32Array(capacity);
+  const seenLo = new Uint32Array(capacity);
+  const seenCount = new Int32Array(capacity);
   let hi = 0;
   let lo = 0;
   let slot = 0;
@@ -64,10 +72,14 @@ export function lineHashesFor(text: string, wanted: ReadonlySet<number>): Map<nu
     if (l !== -1) {
       // the window that started at line l's first character is complete: emit its hash
       lineAt[slot] = -1;
-      let byLo = occurrences.get(hi);
-      if (byLo === undefined) occurrences.set(hi, (byLo = new Map()));
-      const count = (byLo.get(lo) ?? 0) + 1;
-      byLo.set(lo, count);
+      const mixed = Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b);
+      let h = (mixed ^ (mixed >>> 15)) & mask;
+      while (seenCount[h] !== 0 && (seenHi[h] !== hi || seenLo[h] !== lo)) h = (h + 1) & mask;
+      if (seenCount[h] === 0) {
+        seenHi[h] = hi;
+        seenLo[h] = lo;
+      }
+      const count = ++seenCount[h]!;
       if (wanted.has(l)) out.set(l, `${hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0')}:${count}`);
       if (l >= maxWanted) break;
     }

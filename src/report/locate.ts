@@ -5,7 +5,7 @@
  */
 import { CST, Parser } from 'yaml';
 import { documentStarts } from '../load/parse.js';
-import { fastLocate, fastLocateJson } from './fast-locate.js';
+import { documentLines, fastLocate, fastLocateJson, type DocumentLines } from './fast-locate.js';
 import { formatPath, pathKey, type Path, type SourceFile, type SourceRef } from '../load/types.js';
 
 export interface Region {
@@ -36,6 +36,17 @@ interface FileIndex {
   readonly docs: Map<number, ParsedDocument | undefined>;
   /** The whole file parsed at once: only when the document boundaries disagree with the object. */
   whole?: CST.Document[];
+  /**
+   * Per document, what the line scanner needs again for every finding, related location and flow step in it:
+   * its lines (split once, not once per path) and its `kind:` value. Null when the scanner declines the document.
+   */
+  readonly scanned: Map<number, ScannedDocument | null>;
+}
+
+interface ScannedDocument {
+  readonly lines: DocumentLines;
+  /** The `kind:` value as written (quotes removed), or undefined when the scanner cannot place the key exactly. */
+  readonly kind: string | undefined;
 }
 
 interface ParsedDocument {
@@ -54,7 +65,7 @@ export class Locator {
   private index(file: SourceFile): FileIndex {
     let idx = this.cache.get(file);
     if (!idx) {
-      idx = { lineStarts: lineStarts(file.text), starts: documentStarts(file.text), docs: new Map() };
+      idx = { lineStarts: lineStarts(file.text), starts: documentStarts(file.text), docs: new Map(), scanned: new Map() };
       this.cache.set(file, idx);
     }
     return idx;
@@ -163,12 +174,11 @@ export class Locator {
     const start = idx.starts[source.docIndex];
     if (start === undefined) return undefined;
     const end = idx.starts[source.docIndex + 1] ?? file.text.length;
-    if (expect && !source.prefix.length) {
-      // the document index must hold this object; otherwise the CST path searches for it
-      const k = fastLocate(file.text, start, end, ['kind']);
-      if (!k?.exact || unquote(file.text.slice(k.range[0], k.range[1]).replace(/^kind:\s*/, '')) !== expect.kind) return undefined;
-    }
-    const found = fastLocate(file.text, start, end, [...source.prefix, ...path]);
+    const scanned = this.scan(file, idx, source.docIndex, start, end);
+    if (!scanned) return undefined;
+    // the document index must hold this object; otherwise the CST path searches for it
+    if (expect && !source.prefix.length && scanned.kind !== expect.kind) return undefined;
+    const found = fastLocate(file.text, start, end, [...source.prefix, ...path], scanned.lines);
     if (!found) return undefined;
     const region = toRegion(idx.lineStarts, found.range[0], found.range[1], file.text);
     if (source.origin) {
@@ -176,6 +186,22 @@ export class Locator {
       return { uri: source.origin, region: { ...region, startLine: region.startLine - base, endLine: region.endLine - base }, exact: found.exact, rendered: true };
     }
     return { uri: file.path, region, exact: found.exact };
+  }
+
+  /** Document `i` split into lines, with its kind, once per locator (null: the line scanner declines it). */
+  private scan(file: SourceFile, idx: FileIndex, i: number, start: number, end: number): ScannedDocument | null {
+    let s = idx.scanned.get(i);
+    if (s === undefined) {
+      const lines = documentLines(file.text, start, end);
+      if (lines === undefined) s = null;
+      else {
+        const k = fastLocate(file.text, start, end, ['kind'], lines);
+        const kind = k?.exact ? unquote(file.text.slice(k.range[0], k.range[1]).replace(/^kind:\s*/, '')) : undefined;
+        s = { lines, kind };
+      }
+      idx.scanned.set(i, s);
+    }
+    return s;
   }
 
   /** A JSON file holds one document: the JSON scanner, when it is sure. */
