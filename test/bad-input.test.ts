@@ -81,7 +81,10 @@ describe('bad input', () => {
     const by = (file: string) => out.findings.filter((f) => f.file === `k8s/${file}`).map((f) => [f.ruleId, f.line, f.column, f.message]);
 
     // the parser notices the missing ] at the end of the input
-    expect(by('broken.yaml')).toEqual([['manifest-parse-error', 7, 1, 'Flow sequence in block collection must be sufficiently indented and end with a ]']]);
+    // at the `[` left open, not at the end of the file where the parser gave up
+    expect(by('broken.yaml')).toEqual([
+      ['manifest-parse-error', 6, 8, 'Flow sequence in block collection must be sufficiently indented and end with a ]: the "[" opened here is not closed (the parser gave up at line 7, column 1)'],
+    ]);
     expect(by('binary.yaml')).toEqual([['manifest-parse-error', 1, 1, 'binary file (NUL byte at offset 4); not parsed']]);
     expect(by('bad.json')).toEqual([['manifest-parse-error', 3, 11, expect.stringMatching(/^invalid JSON: /)]]);
     expect(by('dupkeys.yaml')).toEqual([['manifest-parse-error', 5, 3, expect.stringMatching(/unique|duplicate/i)]]);

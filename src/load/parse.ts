@@ -8,7 +8,7 @@
  * from the `yaml` CST for the few objects with findings.
  */
 import jsyaml from 'js-yaml';
-import { parseAllDocuments, LineCounter } from 'yaml';
+import { isCollection, isScalar, parseAllDocuments, visit, LineCounter, type Document } from 'yaml';
 import { fastLoadAll } from './fast-yaml.js';
 import { jsonErrorOffset } from './json-error.js';
 import { K8S_SCHEMA, K8S_YAML_TAGS } from './k8s-yaml.js';
@@ -102,6 +102,15 @@ function parseCarefully(text: string, origins: Map<number, string> | undefined):
     const err = doc.errors[0];
     if (err) {
       const pos = lineCounter.linePos(err.pos[0]);
+      const opening = unclosedAt(doc, text, err.pos[0]);
+      if (opening !== undefined) {
+        // the parser notices a missing `]`, `}` or quote only where it gives up, often lines later or at the
+        // end of the file; the place to fix is where the bracket or quote was opened
+        const at = lineCounter.linePos(opening.offset);
+        const message = `${cleanMessage(err.message)}: the ${opening.what} opened here is not closed (the parser gave up at line ${pos.line}, column ${pos.col})`;
+        docs.push(withOrigin({ index, value: undefined, error: { message, line: at.line, column: at.col } }, origins));
+        return;
+      }
       docs.push(withOrigin({ index, value: undefined, error: { message: cleanMessage(err.message), line: pos.line, column: pos.col } }, origins));
       return;
     }
@@ -116,6 +125,44 @@ function parseCarefully(text: string, origins: Map<number, string> | undefined):
     }
   });
   return { docs };
+}
+
+/**
+ * The flow collection or quoted scalar left open where the parser reported an error at `errorAt`: the node
+ * `yaml` built for it ends exactly there (it runs until the parser gives up) and its text lacks the closing
+ * character. Undefined when the error is of another kind.
+ */
+function unclosedAt(doc: Document.Parsed, text: string, errorAt: number): { offset: number; what: string } | undefined {
+  let found: { offset: number; what: string } | undefined;
+  visit(doc, {
+    Node(_key, node) {
+      const range = node.range;
+      if (!range || range[1] !== errorAt || found) return;
+      const [start, end] = range;
+      if (isCollection(node) && node.flow) {
+        const open = text[start];
+        const close = open === '[' ? ']' : open === '{' ? '}' : undefined;
+        if (close !== undefined && text.slice(start, end).trimEnd().slice(-1) !== close) found = { offset: start, what: `"${open}"` };
+      } else if (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) {
+        if (!quoteClosed(text, start, end)) found = { offset: start, what: `quote (${text[start]})` };
+      }
+    },
+  });
+  return found;
+}
+
+/** Whether the quoted scalar opened at text[start] finds its closing quote before `end` (escapes skipped). */
+function quoteClosed(text: string, start: number, end: number): boolean {
+  const q = text[start];
+  for (let i = start + 1; i < end; i++) {
+    const c = text[i];
+    if (q === '"' && c === '\\') i++;
+    else if (c === q) {
+      if (q === "'" && text[i + 1] === "'") i++; // '' is an escaped single quote
+      else return true;
+    }
+  }
+  return false;
 }
 
 function cleanMessage(message: string): string {

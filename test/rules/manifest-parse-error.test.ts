@@ -79,14 +79,63 @@ ruleTable(rule, {
           messageId: 'problem',
           object: null,
           path: '',
-          line: 7,
-          column: 1,
+          line: 6,
+          column: 8,
           file: 'b-broken.yaml',
           level: 'error',
-          message: 'Flow sequence in block collection must be sufficiently indented and end with a ]',
+          message: 'Flow sequence in block collection must be sufficiently indented and end with a ]: the "[" opened here is not closed (the parser gave up at line 7, column 1)',
         },
         { messageId: 'problem', object: null, path: '', line: 4, column: 1, file: 'd-broken.yaml', message: 'Tabs are not allowed as indentation' },
       ],
+    },
+    {
+      name: 'an unclosed quote or flow mapping is reported where it opens, not where the parser gives up',
+      files: {
+        'quote.yaml': yaml`
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: q
+          data:
+            k: "unterminated
+            z: 1
+        `,
+        'map.yaml': yaml`
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: m
+            labels: {app: web
+          data:
+            k: v
+        `,
+        // an escaped quote at the end does not close the scalar
+        'single.yaml': "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\ndata:\n  k: 'it''s\n",
+        'escaped.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: e\ndata:\n  k: "ends with \\"\n  z: 1\n',
+      },
+      errors: [
+        {
+          messageId: 'problem', object: null, path: '', line: 6, column: 6, file: 'escaped.yaml',
+          message: 'Missing closing "quote: the quote (") opened here is not closed (the parser gave up at line 8, column 1)',
+        },
+        {
+          messageId: 'problem', object: null, path: '', line: 5, column: 11, file: 'map.yaml',
+          message: 'Flow map in block collection must be sufficiently indented and end with a }: the "{" opened here is not closed (the parser gave up at line 6, column 1)',
+        },
+        {
+          messageId: 'problem', object: null, path: '', line: 6, column: 6, file: 'quote.yaml',
+          message: 'Missing closing "quote: the quote (") opened here is not closed (the parser gave up at line 8, column 1)',
+        },
+        {
+          messageId: 'problem', object: null, path: '', line: 6, column: 6, file: 'single.yaml',
+          message: "Missing closing 'quote: the quote (') opened here is not closed (the parser gave up at line 7, column 1)",
+        },
+      ],
+    },
+    {
+      name: 'closed quotes with escapes and multi-line flow collections before an unrelated error keep its position',
+      yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  labels: {a: 'it''s', b: \"q\\\"\"}\ndata:\n  list: [1,\n    2]\n  k: a: b\n",
+      errors: [{ messageId: 'problem', object: null, path: '', line: 9, column: 6, message: 'Nested mappings are not allowed in compact mappings' }],
     },
     {
       name: 'a broken document in the middle: the documents after it are still read and checked',
