@@ -106,6 +106,12 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
   // best[v * W + d]: the worst path from v with at most d hops (undefined: none worse than stopping)
   const best: (Choice | undefined)[] = new Array(n * W);
   const get = (v: number, d: number): Choice => best[v * W + d] ?? STOP;
+  // settled[v]: a depth from which v's worst path no longer grows (best at every larger depth is the same
+  // choice). A node one hop above nodes settled at depth s sees the same continuations at every depth past
+  // s + 1, so it picks what it picked one hop shorter: past that depth the arcs need not be read again, which
+  // keeps the work proportional to how deep the graph is rather than to maxDepth. Multi-node components
+  // keep maxDepth (no shortcut).
+  const settled = new Int32Array(n).fill(D);
   const single = (a: Arc): readonly Arc[] => (a.alone ??= [a]);
 
   // exitBest(x, k), made once: it only reads components finished before x's, and the path enumeration inside a
@@ -144,9 +150,20 @@ function compute(graph: Graph, opts: PathOptions): WorstPath[] {
       // most nodes: the best exit for each depth, built only when it beats the path one hop shorter
       const v = members[0]!;
       const arcs = out[v]!;
-      if (!arcs.length) continue;
+      if (!arcs.length) {
+        settled[v] = 0;
+        continue;
+      }
+      let deepest = 0;
+      for (let i = 0; i < arcs.length; i++) if (settled[arcs[i]!.to]! > deepest) deepest = settled[arcs[i]!.to]!;
+      const last = Math.min(D, deepest + 1);
+      settled[v] = last;
       for (let d = 1; d <= D; d++) {
         const prev = get(v, d - 1);
+        if (d > last) {
+          best[v * W + d] = prev;
+          continue;
+        }
         let arc: Arc | undefined;
         let product = STOP.product;
         let rest = STOP;
