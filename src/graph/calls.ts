@@ -103,67 +103,103 @@ export function callsTo(graph: Graph, svc: Resource): readonly CallEdge[] {
 // ---------------------------------------------------------------------------------------------------------
 // Building
 
-interface Found {
+/** A Service (and port) that a template names. */
+interface Target {
   readonly service: Resource;
   readonly port: ServicePortView | undefined;
   readonly portWritten?: number | string;
   readonly portAssumed?: string;
-  readonly evidence: Evidence;
 }
 
 function buildCallGraph(graph: Graph): CallGraph {
-  const scan = scannerOf(graph);
+  const scan = newScanner(graph);
   const unresolved: UnresolvedCall[] = [];
   const edges: CallEdge[] = [];
   const byCaller = new Map<number, CallEdge[]>();
   const byService = new Map<number, CallEdge[]>();
-  // reused for every template: what it says, and the same grouped by Service in order of first mention
-  const found: Found[] = [];
-  const byTarget = new Map<number, Found[]>();
-  for (const t of graph.templates()) {
-    found.length = 0;
-    collectTemplate({ scan, graph, t, out: found }, unresolved);
-    if (!found.length) continue;
-    byTarget.clear();
-    for (const f of found) push(byTarget, f.service.id, f);
-    for (const group of byTarget.values()) {
-      const svc = group[0]!.service;
+  // Reused for every template, the first `ctx.found` of each: what it names and the evidence of each, side by side
+  // (a value's matches are shared by every template writing it, so nothing is made per mention but its evidence).
+  const targets: Target[] = [];
+  const evidence: Evidence[] = [];
+  // To group them by Service in order of first mention, also reused: the first mention of each Service (the first
+  // `nFirsts`), and a chain from each mention to the next of the same Service.
+  const firsts: number[] = [];
+  const next: number[] = [];
+  // Service id → its latest mention in the current template, -1 for none: resource ids are dense, so a typed array
+  // (reset entry by entry after each template) rather than a Map cleared and probed per mention.
+  let maxId = -1;
+  for (let i = 0; i < graph.resources.length; i++) maxId = Math.max(maxId, graph.resources[i]!.id);
+  const lastOf = new Int32Array(maxId + 1).fill(-1);
+  // Indexed loops here and below: the build runs once per graph, partly in code not yet optimised, where `for...of`
+  // makes an iterator result per step (they show in allocation profiles).
+  const templates = graph.templates();
+  for (let ti = 0; ti < templates.length; ti++) {
+    const t = templates[ti]!;
+    const ctx: ScanContext = { scan, graph, t, targets, evidence, found: 0 };
+    collectTemplate(ctx, unresolved);
+    const n = ctx.found;
+    if (!n) continue;
+    const start = edges.length;
+    let nFirsts = 0;
+    for (let i = 0; i < n; i++) {
+      const id = targets[i]!.service.id;
+      const last = lastOf[id]!;
+      if (last === -1) firsts[nFirsts++] = i;
+      else next[last] = i;
+      next[i] = -1;
+      lastOf[id] = i;
+    }
+    for (let fi = 0; fi < nFirsts; fi++) lastOf[targets[firsts[fi]!]!.service.id] = -1;
+    for (let fi = 0; fi < nFirsts; fi++) {
+      const first = firsts[fi]!;
+      const svc = targets[first]!.service;
       const self = serviceView(graph, svc).pods.includes(t);
-      if (group.length === 1) {
+      if (next[first] === -1) {
         // the usual case: one mention, one edge
-        const f = group[0]!;
-        addEdge({ id: edges.length, kind: 'call', from: t, to: svc, port: f.port, portWritten: f.port ? undefined : f.portWritten, portAssumed: f.portAssumed ? f.portAssumed : undefined, evidence: [f.evidence], self });
+        const f = targets[first]!;
+        addEdge({ id: edges.length, kind: 'call', from: t, to: svc, port: f.port, portWritten: f.port ? undefined : f.portWritten, portAssumed: f.portAssumed ? f.portAssumed : undefined, evidence: [evidence[first]!], self });
         continue;
       }
       // One edge per (caller, Service, port); evidence that names no port joins the first edge with a port.
-      const byPort = new Map<string, Found[]>();
-      for (const f of group) push(byPort, f.port ? `p${f.port.index}` : f.portWritten !== undefined ? `w${f.portWritten}` : '-', f);
+      const byPort = new Map<string, number[]>();
+      for (let i = first; i !== -1; i = next[i]!) {
+        const f = targets[i]!;
+        push(byPort, f.port ? `p${f.port.index}` : f.portWritten !== undefined ? `w${f.portWritten}` : '-', i);
+      }
       const portless = byPort.get('-');
       if (portless && byPort.size > 1) {
         byPort.delete('-');
         byPort.values().next().value!.push(...portless);
       }
       for (const same of byPort.values()) {
-        const first = same.find((g) => g.port) ?? same[0]!;
+        const f = targets[same.find((i) => targets[i]!.port) ?? same[0]!]!;
         addEdge({
           id: edges.length,
           kind: 'call',
           from: t,
           to: svc,
-          port: first.port,
-          portWritten: first.port ? undefined : first.portWritten,
-          portAssumed: same.every((g) => g.portAssumed) ? first.portAssumed : undefined,
-          evidence: dedupeEvidence(same.map((g) => g.evidence)),
+          port: f.port,
+          portWritten: f.port ? undefined : f.portWritten,
+          portAssumed: same.every((i) => targets[i]!.portAssumed) ? f.portAssumed : undefined,
+          evidence: dedupeEvidence(same.map((i) => evidence[i]!)),
           self,
         });
       }
     }
+    // A template's edges are made together, so its list is cut to size at once; a list grown by `push` keeps
+    // room for 16 more, which the graph would hold for as long as it lives.
+    const own = edges.slice(start);
+    const before = byCaller.get(t.owner.id);
+    byCaller.set(t.owner.id, before ? before.concat(own) : own);
   }
+  // lists of one were made to size; longer ones grew by `push`
+  byService.forEach((list, id) => {
+    if (list.length > 1) byService.set(id, list.slice());
+  });
   return { edges, byCaller, byService, unresolved };
 
   function addEdge(edge: CallEdge): void {
     edges.push(edge);
-    push(byCaller, edge.from.owner.id, edge);
     push(byService, edge.to.id, edge);
   }
 }
@@ -180,11 +216,8 @@ function dedupeEvidence(list: Evidence[]): Evidence[] {
   return out;
 }
 
-/**
- * What reading values needs, once per graph: the Service names, and what was already read from ConfigMaps and
- * Secrets (every workload that pulls one in sees the same text in the same namespace, so it is read once).
- */
-interface Scanner {
+/** What resolving names needs, once per graph: the Service names. */
+interface Names {
   readonly graph: Graph;
   /** Service name (lower case) → namespace → Service (the first, when the input declares one twice). */
   readonly services: NameTable;
@@ -192,12 +225,23 @@ interface Scanner {
   readonly nameHashes: ReadonlySet<number>;
   /** `.svc.<cluster domain>` in lower case, once a name needs it. */
   svcSuffix: string | undefined;
-  /** ConfigMap / Secret id → its entries. */
-  readonly data: Map<number, DataObject>;
+}
+
+/**
+ * What one build of the call graph reads with: the Service names, and what it has read of ConfigMaps and Secrets
+ * (every workload that pulls one in sees the same text in the same namespace, so it is read once) and of values.
+ * Only the build uses these, so they live as long as it does rather than as long as the graph: the edges keep
+ * what they need.
+ */
+interface Scanner {
+  readonly graph: Graph;
+  readonly names: Names;
+  /** ConfigMap / Secret id → what can be read in it; null when nothing can name a Service. */
+  readonly data: Map<number, DataObject | null>;
   /** ConfigMap / Secret id → matches in its entries read as environment variables, and as mounted files. */
   readonly envMatches: Map<number, readonly DataMatch[]>;
   readonly fileMatches: Map<number, readonly DataMatch[]>;
-  /** Values that name a Service, by text: many workloads write the same address. */
+  /** Values by text, read once since many workloads write the same address (`NAMES_NOTHING` for most others). */
   readonly values: Map<string, ValueReadings>;
 }
 
@@ -223,11 +267,16 @@ interface Reading {
   readonly byNs: Map<string, readonly Match[]> | undefined;
 }
 
-function scannerOf(graph: Graph): Scanner {
-  return graph.memo('calls:scanner', () => newScanner(graph));
+/** The names for lookups outside a build (`resolveDnsName`); a build makes its own and lets them go with it. */
+function namesOf(graph: Graph): Names {
+  return graph.memo('calls:names', () => newNames(graph));
 }
 
 function newScanner(graph: Graph): Scanner {
+  return { graph, names: newNames(graph), data: new Map(), envMatches: new Map(), fileMatches: new Map(), values: new Map() };
+}
+
+function newNames(graph: Graph): Names {
   const services = new Map<string, Map<string, Resource>>();
   const nameHashes = new Set<number>();
   for (const svc of graph.ofKind('', 'Service')) {
@@ -240,15 +289,18 @@ function newScanner(graph: Graph): Scanner {
     const ns = nsOf(graph, svc);
     if (!byNs.has(ns)) byNs.set(ns, svc);
   }
-  return { graph, services: new NameTable(services), nameHashes, svcSuffix: undefined, data: new Map(), envMatches: new Map(), fileMatches: new Map(), values: new Map() };
+  return { graph, services: new NameTable(services), nameHashes, svcSuffix: undefined };
 }
 
-/** Reading one template: the graph-wide scanner, the template, and where what it says goes. */
+/** Reading one template: the build's scanner, the template, and where what it names goes (`found`). */
 interface ScanContext {
   readonly scan: Scanner;
   readonly graph: Graph;
   readonly t: PodTemplate;
-  readonly out: Found[];
+  /** Shared by every template: only the first `found` entries are this template's. */
+  readonly targets: Target[];
+  readonly evidence: Evidence[];
+  found: number;
 }
 
 const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
@@ -257,7 +309,8 @@ const VALUE_FROM_REFS = [['configMapKeyRef', 'ConfigMap'], ['secretKeyRef', 'Sec
 const ENV_FROM_REFS = [['configMapRef', 'ConfigMap'], ['secretRef', 'Secret']] as const;
 
 function collectTemplate(ctx: ScanContext, unresolved: UnresolvedCall[]): void {
-  for (const field of CONTAINER_FIELDS) {
+  for (let fi = 0; fi < CONTAINER_FIELDS.length; fi++) {
+    const field = CONTAINER_FIELDS[fi]!;
     const list = ctx.t.spec[field];
     if (!Array.isArray(list)) continue;
     for (let ci = 0; ci < list.length; ci++) {
@@ -288,14 +341,16 @@ function containerEnv(ctx: ScanContext, c: JsonObject, field: ContainerField, ci
     const name = str(e.name) ?? '';
     const value = e.value;
     if (typeof value === 'string') {
-      for (const m of matchValue(ctx.scan, ctx.t.namespace, value, name, 'keyed')) {
-        push1(ctx, m, { resource: ctx.t.owner, path: [...ctx.t.path, 'spec', field, ci, 'env', i, 'value'], text: `${name}=${mask(value)}`, source: 'env' });
-      }
+      // indexed loops: this runs for every env var of every template, and iterators cost an object per step
+      const matches = matchValue(ctx.scan, ctx.t.namespace, value, name, 'keyed');
+      for (let k = 0; k < matches.length; k++) found(ctx, matches[k]!, new EnvValueEvidence(ctx.t, field, ci, i, name, value));
       continue;
     }
     const vf = isObject(e.valueFrom) ? e.valueFrom : undefined;
     if (!vf) continue;
-    for (const [refField, kind] of VALUE_FROM_REFS) {
+    for (let k = 0; k < VALUE_FROM_REFS.length; k++) {
+      const refField = VALUE_FROM_REFS[k]![0];
+      const kind = VALUE_FROM_REFS[k]![1];
       const ref = isObject(vf[refField]) ? (vf[refField] as JsonObject) : undefined;
       const objName = ref ? str(ref.name) : undefined;
       const key = ref ? str(ref.key) : undefined;
@@ -307,8 +362,52 @@ function containerEnv(ctx: ScanContext, c: JsonObject, field: ContainerField, ci
       const matches = matchValue(ctx.scan, ctx.t.namespace, entry, name, 'keyed');
       if (!matches.length) continue;
       const via = { resource: ctx.t.owner, path: [...containerPath(ctx, field, ci), 'env', i, 'valueFrom', refField] };
-      for (const m of matches) push1(ctx, m, dataEvidence(data, key, name, via));
+      for (const m of matches) found(ctx, m, dataEvidence(data, key, name, via));
     }
+  }
+}
+
+/**
+ * The evidence of an env `value`. Most edges never show theirs (rules report a few of them), so its path and text
+ * are made when first read rather than for every value that names a Service, and it holds what they are made of,
+ * which the template holds anyway.
+ */
+class EnvValueEvidence implements Evidence {
+  // Fields are declared and set in the constructor: class fields (and parameter properties, which compile to them)
+  // cost a call to an initialiser per instance, and there is one instance per call found.
+  private declare readonly t: PodTemplate;
+  private declare readonly field: ContainerField;
+  private declare readonly ci: number;
+  private declare readonly i: number;
+  private declare readonly name: string;
+  private declare readonly value: string;
+  private declare cachedPath: Path | undefined;
+
+  constructor(t: PodTemplate, field: ContainerField, ci: number, i: number, name: string, value: string) {
+    this.t = t;
+    this.field = field;
+    this.ci = ci;
+    this.i = i;
+    this.name = name;
+    this.value = value;
+    this.cachedPath = undefined;
+  }
+
+  get resource(): Resource {
+    return this.t.owner;
+  }
+
+  get source(): 'env' {
+    return 'env';
+  }
+
+  /** The same array on every read, as for evidence made at once. */
+  get path(): Path {
+    return (this.cachedPath ??= [...this.t.path, 'spec', this.field, this.ci, 'env', this.i, 'value']);
+  }
+
+  get text(): string {
+    return `${this.name}=${mask(this.value)}`;
   }
 }
 
@@ -329,7 +428,7 @@ function containerEnvFrom(ctx: ScanContext, c: JsonObject, field: ContainerField
       const prefix = str(e.prefix) ?? '';
       const via = { resource: ctx.t.owner, path: [...containerPath(ctx, field, ci), 'envFrom', i, refField] };
       // the prefix only adds to the front of a key, so it never changes whether the key names an address
-      for (const dm of matches) push1(ctx, dm.match, dataEvidence(data, dm.key, prefix + dm.key, via));
+      for (const dm of matches) found(ctx, dm.match, dataEvidence(data, dm.key, prefix + dm.key, via));
     }
   }
 }
@@ -358,7 +457,7 @@ function containerArgs(ctx: ScanContext, c: JsonObject, cField: ContainerField, 
     }
     for (const m of matchValue(ctx.scan, ctx.t.namespace, value, key, mode)) {
       const text = m.snippet !== undefined ? `…${m.snippet}…` : clip(mask(a));
-      push1(ctx, m, { resource: ctx.t.owner, path: [...containerPath(ctx, cField, ci), field, i], text, source: field });
+      found(ctx, m, { resource: ctx.t.owner, path: [...containerPath(ctx, cField, ci), field, i], text, source: field });
     }
   }
 }
@@ -395,7 +494,7 @@ function mounted(ctx: ScanContext, kind: 'ConfigMap' | 'Secret', name: string | 
   const via = { resource: ctx.t.owner, path: pj < 0 ? [...base, field] : [...base, 'projected', 'sources', pj, field] };
   for (const dm of matches) {
     if (only && !only.has(dm.key)) continue;
-    push1(ctx, dm.match, dataEvidence(data, dm.key, dm.label, via, dm.match.snippet !== undefined ? `…${dm.match.snippet}…` : dm.value));
+    found(ctx, dm.match, dataEvidence(data, dm.key, dm.label, via, dm.match.snippet !== undefined ? `…${dm.match.snippet}…` : dm.value));
   }
 }
 
@@ -433,7 +532,7 @@ function consulUpstreams(ctx: ScanContext, unresolved: UnresolvedCall[]): void {
     const ports = serviceView(ctx.graph, service).ports;
     const port = ports.length === 1 ? ports[0] : ports.find((p) => p.port === parsed.localPort);
     const portAssumed = port ? (ports.length === 1 ? `the Service's only port (${parsed.localPort} is the local bind port)` : `the Service port equal to the local bind port ${parsed.localPort}`) : undefined;
-    ctx.out.push({ service, port, portAssumed, evidence });
+    found(ctx, { service, port, portAssumed }, evidence);
   }
 }
 
@@ -488,11 +587,11 @@ function declaredCalls(ctx: ScanContext, unresolved: UnresolvedCall[]): void {
       const portRef = m[5];
       const ports = serviceView(ctx.graph, service).ports;
       if (portRef === undefined) {
-        ctx.out.push({ service, port: ports.length === 1 ? ports[0] : undefined, portAssumed: ports.length === 1 ? "the Service's only port" : undefined, evidence });
+        found(ctx, { service, port: ports.length === 1 ? ports[0] : undefined, portAssumed: ports.length === 1 ? "the Service's only port" : undefined }, evidence);
         continue;
       }
       const port = /^\d+$/.test(portRef) ? ports.find((p) => p.port === Number(portRef)) : ports.find((p) => p.name === portRef);
-      ctx.out.push({ service, port, portWritten: port ? undefined : /^\d+$/.test(portRef) ? Number(portRef) : portRef, evidence });
+      found(ctx, { service, port, portWritten: port ? undefined : /^\d+$/.test(portRef) ? Number(portRef) : portRef }, evidence);
     }
   }
 }
@@ -503,47 +602,69 @@ function declaredCalls(ctx: ScanContext, unresolved: UnresolvedCall[]): void {
 interface DataObject {
   readonly resource: Resource;
   readonly kind: 'ConfigMap' | 'Secret';
-  /** key → decoded text (Secrets: base64 `data` decoded, `stringData` as is). */
+  /**
+   * key → decoded text (Secrets: base64 `data` decoded, `stringData` as is), of the entries that can hold a call:
+   * those in `naming`, and those with escapes, whose decoded JSON strings may name a Service that the raw text does not.
+   */
   readonly entries: ReadonlyMap<string, string>;
-  /** key → path of the value inside the object. */
-  readonly paths: ReadonlyMap<string, Path>;
-  /** Keys whose text has a word that names a Service (`mentionsService`); only those can hold a call. */
+  /** Keys whose text has a word that names a Service (`mentionsService`); only those can hold a call read as env. */
   readonly naming: ReadonlySet<string>;
+  /** Keys whose text comes from a Secret's `stringData` (the rest come from `data`), for evidence paths. */
+  readonly fromStringData: ReadonlySet<string> | undefined;
 }
 
+/** The ConfigMap / Secret `namespace/name` as far as a call can be read in it; undefined when absent or unable to. */
 function dataOf(scan: Scanner, kind: 'ConfigMap' | 'Secret', namespace: string, name: string): DataObject | undefined {
   const r = scan.graph.find('', kind, namespace, name);
   if (!r) return undefined;
   let d = scan.data.get(r.id);
-  if (d === undefined) scan.data.set(r.id, (d = readData(scan, r, kind)));
-  return d;
+  if (d === undefined) scan.data.set(r.id, (d = readData(scan.names, r, kind) ?? null));
+  return d ?? undefined;
 }
 
-function readData(scan: Scanner, r: Resource, kind: 'ConfigMap' | 'Secret'): DataObject {
-  const entries = new Map<string, string>();
-  const paths = new Map<string, Path>();
-  const data = isObject(r.obj.data) ? r.obj.data : {};
-  for (const [k, v] of Object.entries(data)) {
-    if (typeof v !== 'string') continue;
-    if (kind === 'Secret') {
-      const decoded = decodeBase64(v);
-      if (decoded === undefined) continue;
-      entries.set(k, decoded);
-    } else entries.set(k, v);
-    paths.set(k, ['data', k]);
-  }
-  if (kind === 'Secret' && isObject(r.obj.stringData)) {
-    for (const [k, v] of Object.entries(r.obj.stringData)) {
+/**
+ * Entries are decoded and looked at once per object, since every workload using it reads the same text; only those
+ * that can hold a call are kept, in the order Kubernetes merges them (a `stringData` key replaces the `data` key in
+ * place). Undefined when none can.
+ */
+function readData(names: Names, r: Resource, kind: 'ConfigMap' | 'Secret'): DataObject | undefined {
+  const data = isObject(r.obj.data) ? r.obj.data : undefined;
+  const stringData = kind === 'Secret' && isObject(r.obj.stringData) ? r.obj.stringData : undefined;
+  let entries: Map<string, string> | undefined;
+  let naming: Set<string> | undefined;
+  let fromStringData: Set<string> | undefined;
+  // stringData keys already read in the place of the data key they replace
+  let replaced: Set<string> | undefined;
+  const read = (k: string, text: string, fromString: boolean): void => {
+    const named = text.length <= MAX_FILE_TEXT && mentionsService(names, text);
+    if (!named && !(text.length <= MAX_FILE_TEXT && text.includes('\\'))) return;
+    (entries ??= new Map()).set(k, text);
+    if (named) (naming ??= new Set()).add(k);
+    if (fromString) (fromStringData ??= new Set()).add(k);
+  };
+  if (data) {
+    for (const k of Object.keys(data)) {
+      const v = data[k];
       if (typeof v !== 'string') continue;
-      entries.set(k, v);
-      paths.set(k, ['stringData', k]);
+      const text = kind === 'Secret' ? decodeBase64(v) : v;
+      if (text === undefined) continue;
+      const over = stringData?.[k];
+      if (typeof over === 'string') {
+        (replaced ??= new Set()).add(k);
+        read(k, over, true);
+      } else read(k, text, false);
     }
   }
-  // each entry is read as an environment variable and as a file, by every workload using it: look for names once
-  const naming = new Set<string>();
-  for (const [k, v] of entries) if (v.length <= MAX_FILE_TEXT && mentionsService(scan, v)) naming.add(k);
-  return { resource: r, kind, entries, paths, naming };
+  if (stringData) {
+    for (const k of Object.keys(stringData)) {
+      const v = stringData[k];
+      if (typeof v === 'string' && !replaced?.has(k)) read(k, v, true);
+    }
+  }
+  return entries ? { resource: r, kind, entries, naming: naming ?? NO_KEYS, fromStringData } : undefined;
 }
+
+const NO_KEYS: ReadonlySet<string> = new Set();
 
 function decodeBase64(v: string): string | undefined {
   if (!/^[A-Za-z0-9+/=\s]*$/.test(v)) return undefined;
@@ -557,7 +678,7 @@ function dataEvidence(data: DataObject, key: string, label: string, via: { resou
     data.kind === 'Secret'
       ? `${label} (value of Secret key ${key}, not shown)`
       : `${label}=${clip(mask(value ?? data.entries.get(key) ?? ''))}`;
-  return { resource: data.resource, path: data.paths.get(key) ?? ['data', key], text, source: data.kind === 'Secret' ? 'secret' : 'configmap', via };
+  return { resource: data.resource, path: [data.fromStringData?.has(key) ? 'stringData' : 'data', key], text, source: data.kind === 'Secret' ? 'secret' : 'configmap', via };
 }
 
 interface DataMatch {
@@ -678,8 +799,8 @@ function isAddressKey(key: string | undefined): boolean {
  * Words are hashed while they are scanned and compared by hash only, so the scan allocates nothing: a word that
  * merely shares a Service name's hash (one in 2^30) costs a full read of the value, which then finds nothing.
  */
-function mentionsService(scan: Scanner, text: string): boolean {
-  const hashes = scan.nameHashes;
+function mentionsService(names: Names, text: string): boolean {
+  const hashes = names.nameHashes;
   const n = text.length;
   let start = -1; // start of the current word, -1 between words
   let partStart = 0; // start of the current `_`-free part of it
@@ -823,11 +944,8 @@ export function hostRefsByPattern(text: string, bare: boolean): HostRef[] {
 /** Longer values are not read. */
 const MAX_VALUE_TEXT = 64 * 1024;
 
-interface Match {
-  readonly service: Resource;
-  readonly port: ServicePortView | undefined;
+interface Match extends Target {
   readonly portWritten?: number;
-  readonly portAssumed?: string;
   /** For free text: the words around the address. */
   readonly snippet?: string;
 }
@@ -840,15 +958,21 @@ const NO_MATCHES: readonly Match[] = Object.freeze([]);
  * address key, still count.
  */
 function matchValue(scan: Scanner, namespace: string, value: string, key: string | undefined, mode: 'keyed' | 'free'): readonly Match[] {
-  if (value.length < 2 || value.length > MAX_VALUE_TEXT || !mentionsService(scan, value)) return NO_MATCHES;
+  if (value.length < 2 || value.length > MAX_VALUE_TEXT) return NO_MATCHES;
+  // values repeat across workloads, and so does learning that one names nothing
   let v = scan.values.get(value);
-  if (v === undefined) scan.values.set(value, (v = { keyOnlyMatters: (!value.includes(':') && !value.includes('.')) || BARE_PART.test(value) }));
+  if (v === undefined) {
+    v = mentionsService(scan.names, value) ? { keyOnlyMatters: (!value.includes(':') && !value.includes('.')) || BARE_PART.test(value) } : NAMES_NOTHING;
+    scan.values.set(value, v);
+  }
+  if (v === NAMES_NOTHING) return NO_MATCHES;
   // the key matters only through whether it names an address (`hostRefsIn`)
   const bare = mode === 'keyed' && v.keyOnlyMatters && isAddressKey(key);
   let r = mode === 'free' ? v.free : bare ? v.bare : v.keyed;
   if (r === undefined) {
     const refs = hostRefs(value, bare);
-    const local = refs.some((ref) => readsNamespace(ref.host));
+    let local = false;
+    for (let i = 0; i < refs.length && !local; i++) local = readsNamespace(refs[i]!.host);
     r = { refs, matches: local ? undefined : resolveRefs(scan, namespace, value, refs, mode), byNs: local ? new Map() : undefined };
     if (mode === 'free') v.free = r;
     else if (bare) v.bare = r;
@@ -859,6 +983,9 @@ function matchValue(scan: Scanner, namespace: string, value: string, key: string
   if (out === undefined) r.byNs!.set(namespace, (out = resolveRefs(scan, namespace, value, r.refs, mode)));
   return out;
 }
+
+/** The readings of a value without a word that names a Service: none. */
+const NAMES_NOTHING: ValueReadings = Object.freeze({ keyOnlyMatters: false });
 
 /** A part of a value (between commas and spaces) that `hostRefsByPattern` may take for a bare name. */
 const BARE_PART = /(?:^|[,\s])[a-z][a-z0-9\-]*(?=$|[,\s])/;
@@ -871,18 +998,20 @@ function readsNamespace(host: string): boolean {
 
 function resolveRefs(scan: Scanner, namespace: string, value: string, refs: readonly HostRef[], mode: 'keyed' | 'free'): readonly Match[] {
   if (!refs.length) return NO_MATCHES;
-  const out: Match[] = [];
+  // made with its first match, to size: most values name one Service, and `push` onto `[]` reserves room for 17
+  let out: Match[] | undefined;
   // one match per Service and port (most values hold one reference)
   const seen = refs.length > 1 ? new Set<string>() : undefined;
-  for (const ref of refs) {
-    const svc = resolveName(scan, ref.host, namespace);
+  for (let ri = 0; ri < refs.length; ri++) {
+    const ref = refs[ri]!;
+    const svc = resolveName(scan.names, ref.host, namespace);
     if (!svc) continue;
     const view = serviceView(scan.graph, svc);
     let port: ServicePortView | undefined;
     let portWritten: number | undefined;
     let portAssumed: string | undefined;
     if (ref.port !== undefined) {
-      port = view.ports.find((p) => p.port === ref.port) ?? (view.headless ? view.ports.find((p) => p.targetPort === ref.port) : undefined);
+      port = portWith(view.ports, ref.port, false) ?? (view.headless ? portWith(view.ports, ref.port, true) : undefined);
       if (!port) {
         // Outside a named key, a port the Service does not expose means the text is about something else.
         if (mode === 'free' || ref.form === 'dotted') continue;
@@ -890,7 +1019,7 @@ function resolveRefs(scan: Scanner, namespace: string, value: string, refs: read
       }
     } else {
       const byScheme = ref.scheme !== undefined ? SCHEME_PORTS[ref.scheme] : undefined;
-      const schemePort = byScheme !== undefined ? view.ports.find((p) => p.port === byScheme) : undefined;
+      const schemePort = byScheme !== undefined ? portWith(view.ports, byScheme, false) : undefined;
       if (schemePort) {
         port = schemePort;
         portAssumed = `${ref.scheme}:// implies port ${byScheme}`;
@@ -906,13 +1035,23 @@ function resolveRefs(scan: Scanner, namespace: string, value: string, refs: read
     }
     // in free text (scripts, config files) the evidence shows the words around the address, not the whole text
     const snippet = mode === 'free' && ref.at !== undefined ? clip(mask(value.slice(Math.max(0, ref.at - 40), ref.at + (ref.length ?? 0) + 40))) : undefined;
-    out.push({ service: svc, port, portWritten, portAssumed, snippet });
+    const m: Match = { service: svc, port, portWritten, portAssumed, snippet };
+    if (out) out.push(m);
+    else out = [m];
   }
-  return out;
+  return out ?? NO_MATCHES;
 }
 
-function push1(ctx: ScanContext, m: Match, evidence: Evidence): void {
-  ctx.out.push({ service: m.service, port: m.port, portWritten: m.portWritten, portAssumed: m.portAssumed, evidence });
+/** The first port numbered `n` (or targeting it), found without a closure per value. */
+function portWith(ports: readonly ServicePortView[], n: number, target: boolean): ServicePortView | undefined {
+  for (let i = 0; i < ports.length; i++) if ((target ? ports[i]!.targetPort : ports[i]!.port) === n) return ports[i];
+  return undefined;
+}
+
+function found(ctx: ScanContext, target: Target, evidence: Evidence): void {
+  ctx.targets[ctx.found] = target;
+  ctx.evidence[ctx.found] = evidence;
+  ctx.found++;
 }
 
 /**
@@ -921,36 +1060,35 @@ function push1(ctx: ScanContext, m: Match, evidence: Evidence): void {
  * `name.service.consul`. Undefined when no Service in the input answers.
  */
 export function resolveDnsName(graph: Graph, host: string, fromNamespace: string): { service: Resource } | undefined {
-  const service = resolveName(scannerOf(graph), host, fromNamespace);
+  const service = resolveName(namesOf(graph), host, fromNamespace);
   return service ? { service } : undefined;
 }
 
-function resolveName(scan: Scanner, host: string, fromNamespace: string): Resource | undefined {
+function resolveName(names: Names, host: string, fromNamespace: string): Resource | undefined {
   const h = host.toLowerCase();
   if (h === 'localhost') return undefined;
-  const names = scan.services;
+  const table = names.services;
   const d1 = h.indexOf('.');
-  if (d1 < 0) return names.get(h, 0, h.length)?.get(fromNamespace);
+  if (d1 < 0) return table.get(h, 0, h.length)?.get(fromNamespace);
   const d2 = h.indexOf('.', d1 + 1);
   const e2 = d2 < 0 ? h.length : d2;
-  // most candidate words name no Service at all: one probe of the first two labels rejects them
-  if (!names.get(h, 0, d1) && !names.get(h, d1 + 1, e2)) return undefined;
-  const lastDot = h.lastIndexOf('.');
-  const last = h.slice(lastDot + 1);
-  if (last === 'consul' && (isLabel(h, d1 + 1, e2, 'virtual') || isLabel(h, d1 + 1, e2, 'service'))) {
-    const svcs = consulServices(scan.graph).get(h.slice(0, d1))?.services ?? [];
-    return svcs.find((x) => nsOf(scan.graph, x) === fromNamespace) ?? (svcs.length === 1 ? svcs[0] : undefined);
+  // most candidate words name no Service at all: one probe of the first two labels rejects them (the first
+  // probe's answer is kept for `name.ns`, the second is made again only for a pod's `pod.name.ns`)
+  const first = table.get(h, 0, d1);
+  if (!first && !table.get(h, d1 + 1, e2)) return undefined;
+  if (h.endsWith('.consul') && (isLabel(h, d1 + 1, e2, 'virtual') || isLabel(h, d1 + 1, e2, 'service'))) {
+    const svcs = consulServices(names.graph).get(h.slice(0, d1))?.services ?? [];
+    return svcs.find((x) => nsOf(names.graph, x) === fromNamespace) ?? (svcs.length === 1 ? svcs[0] : undefined);
   }
-  const suffix = (scan.svcSuffix ??= `.svc.${clusterDomainOf(scan.graph).value.toLowerCase()}`);
+  const suffix = (names.svcSuffix ??= `.svc.${clusterDomainOf(names.graph).value.toLowerCase()}`);
   const qualified = h.endsWith(suffix);
+  const underSvc = qualified || h.endsWith('.svc');
   // without `.svc.<domain>` (or `.svc`): `name.ns`, or a StatefulSet pod's `pod.name.ns`
-  const end = qualified ? h.length - suffix.length : last === 'svc' ? h.length - 4 : h.length;
-  const e1 = h.indexOf('.');
-  if (e1 < 0 || e1 >= end) return undefined;
-  const f2 = h.indexOf('.', e1 + 1);
-  if (f2 < 0 || f2 >= end) return names.get(h, 0, e1)?.get(h.slice(e1 + 1, end));
-  const f3 = h.indexOf('.', f2 + 1);
-  if ((f3 < 0 || f3 >= end) && (qualified || last === 'svc')) return names.get(h, e1 + 1, f2)?.get(h.slice(f2 + 1, end));
+  const end = qualified ? h.length - suffix.length : underSvc ? h.length - 4 : h.length;
+  if (d1 >= end) return undefined;
+  if (d2 < 0 || d2 >= end) return first?.get(h.slice(d1 + 1, end));
+  const d3 = h.indexOf('.', d2 + 1);
+  if ((d3 < 0 || d3 >= end) && underSvc) return table.get(h, d1 + 1, d2)?.get(h.slice(d2 + 1, end));
   return undefined;
 }
 

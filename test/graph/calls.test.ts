@@ -178,6 +178,32 @@ describe('call edges from ConfigMaps, Secrets, arguments and annotations', () =>
     expect(cg.unresolved.map((u) => u.reason)).toEqual(['no Service nothing in namespace shop']);
   });
 
+  it('reads a Secret whose stringData replaces a data key in place, and skips entries that can name nothing', async () => {
+    // data: url (replaced by stringData), cache (names redis); stringData adds extra; LEVEL names nothing
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const g = await graphOf(services + '---\n' + yaml`
+      apiVersion: v1
+      kind: Secret
+      metadata: {name: web-conf, namespace: shop}
+      data: {LEVEL: ${b64('debug')}, url: ${b64('http://nothing:1')}, cache: ${b64('redis:6379')}, bad: "not base64!"}
+      stringData: {url: "cart:7070", extra: "billing.shop:9000", bad: "postgres.data:5432"}
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web, namespace: shop}
+      spec:
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers: [{name: web, image: web, envFrom: [{secretRef: {name: web-conf}}]}]
+    `);
+    const edges = callGraph(g).edges;
+    // the order of the merged entries: data keys in place (url taking stringData's text), then stringData's own keys
+    expect(edges.map(summary)).toEqual(['web -> shop/cart:7070', 'web -> shop/redis:6379', 'web -> shop/billing:9000', 'web -> data/postgres:5432']);
+    expect(edges.map((e) => formatPath(e.evidence[0]!.path))).toEqual(['stringData.url', 'data.cache', 'stringData.extra', 'stringData.bad']);
+  });
+
   it('indexes edges by caller and by destination', async () => {
     const g = await graphOf(services + '---\n' + deployment('web', [{ name: 'web', image: 'web', env: [{ name: 'A', value: 'cart:7070' }, { name: 'B', value: 'redis:6379' }] }]));
     const cg = callGraph(g);
@@ -185,6 +211,32 @@ describe('call edges from ConfigMaps, Secrets, arguments and annotations', () =>
     expect(cg.byCaller.get(web.owner.id)!.length).toBe(2);
     const cart = g.find('', 'Service', 'shop', 'cart')!;
     expect(cg.byService.get(cart.id)!.map((e) => e.from.owner.name)).toEqual(['web']);
+  });
+
+  it('holds in its indexes exactly the edges, in order, and env evidence that reads like any other', async () => {
+    const env = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `CART_ADDR_${i}`, value: i % 2 ? 'cart:7070' : 'http://u:secret@cart.shop:7070' }));
+    const g = await graphOf(services + '---\n' + [
+      deployment('web', [{ name: 'web', image: 'web', env: [...env(3), { name: 'REDIS_HOST', value: 'redis' }, { name: 'BILLING', value: 'billing.shop:9000' }] }]),
+      deployment('api', [{ name: 'api', image: 'api', env: [{ name: 'A', value: 'billing.shop:80' }, { name: 'B', value: 'cart:7070' }] }]),
+      deployment('job', [{ name: 'job', image: 'job', env: env(20) }]),
+    ].join('---\n'));
+    const cg = callGraph(g);
+    expect(cg.edges.map((e) => e.id)).toEqual(cg.edges.map((_, i) => i));
+    for (const t of g.templates()) expect(cg.byCaller.get(t.owner.id) ?? []).toEqual(cg.edges.filter((e) => e.from === t));
+    for (const svc of g.ofKind('', 'Service')) expect(cg.byService.get(svc.id) ?? []).toEqual(cg.edges.filter((e) => e.to === svc));
+    const job = cg.edges.filter((e) => e.from.owner.name === 'job');
+    expect(job.map(summary)).toEqual(['job -> shop/cart:7070']);
+    expect(job[0]!.evidence.length).toBe(20);
+    const ev = job[0]!.evidence[1]!;
+    expect({ resource: ev.resource, path: ev.path, text: ev.text, source: ev.source, via: ev.via }).toEqual({
+      resource: job[0]!.from.owner,
+      path: ['spec', 'template', 'spec', 'containers', 0, 'env', 1, 'value'],
+      text: 'CART_ADDR_1=cart:7070',
+      source: 'env',
+      via: undefined,
+    });
+    expect(ev.path).toBe(ev.path);
+    expect(job[0]!.evidence[0]!.text).toBe('CART_ADDR_0=http://u:***@cart.shop:7070');
   });
 });
 
